@@ -1,0 +1,97 @@
+# pihpc top-level Makefile.
+#
+# Newcomer entry points (see README.md):
+#   make demo    build everything and bring up the simulated three-node cluster
+#   make check   run every test
+#
+# dh_auto_build / dh_auto_install call "make" and "make install" here, so
+# those two targets must never reach for apt or the network.
+
+prefix      ?= /usr
+DESTDIR     ?=
+# bookworm's systemd and lintian still expect units below /lib.
+unitdir     ?= /lib/systemd/system
+ARCH        ?= $(shell dpkg --print-architecture)
+BUILD       := build
+REPO        := $(BUILD)/repo
+APT_GET     := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -y -q
+VERSION     := $(shell dpkg-parsechangelog -S Version 2>/dev/null)
+
+SHELL_FILES = $(shell git ls-files 2>/dev/null | grep -E '\.(sh|t)$$|^postinst-helpers/|^\.ci/run$$|^debian/[^/]*\.(config|postinst|postrm|preinst|prerm)$$|^debian/tests/[^/.]*$$' | grep -v '^debian/tests/control$$')
+
+.PHONY: all install clean deps deb check check-unit check-shell check-lint \
+        check-cluster check-vm demo demo-down shell bench lint-c
+
+all:
+	$(MAKE) -C src
+
+install: all
+	$(MAKE) -C src install DESTDIR=$(DESTDIR) prefix=$(prefix)
+	install -d $(DESTDIR)$(prefix)/share/pihpc/conf
+	install -m 0644 conf/* $(DESTDIR)$(prefix)/share/pihpc/conf/
+	for unit in slurmd slurmctld slurmdbd; do \
+	  install -D -m 0644 units/$$unit-pihpc.conf \
+	    $(DESTDIR)$(unitdir)/$$unit.service.d/pihpc.conf || exit 1; \
+	done
+	install -d $(DESTDIR)$(prefix)/share/pihpc/sh
+	install -m 0644 postinst-helpers/*.sh $(DESTDIR)$(prefix)/share/pihpc/sh/
+
+clean:
+	$(MAKE) -C src clean
+	rm -rf $(BUILD)
+
+# Everything the build and the tests need, installed from Debian's archive.
+# Idempotent: apt-get does nothing when all is present.
+deps:
+	@if ! dpkg-checkbuilddeps >/dev/null 2>&1 || ! tests/deps.sh --check; then \
+	  $(APT_GET) update && \
+	  $(APT_GET) install --no-install-recommends devscripts equivs && \
+	  mk-build-deps -i -r -t "$(APT_GET) --no-install-recommends" debian/control && \
+	  rm -f pihpc-build-deps_* && \
+	  tests/deps.sh --install; \
+	fi
+
+# The four .debs, in a directory that apt can use as a flat repository.
+deb: deps
+	mkdir -p $(BUILD)
+	dpkg-buildpackage -b -uc -us -a$(ARCH) --buildinfo-option=-O --changes-option=-O >$(BUILD)/.deb.log 2>&1 \
+	  || { tail -40 $(BUILD)/.deb.log; exit 1; }
+	rm -rf $(REPO) && mkdir -p $(REPO)
+	mv ../pihpc-*_$(VERSION)_*.deb $(REPO)/
+	rm -f ../pihpc_$(VERSION)_*.changes ../pihpc_$(VERSION)_*.buildinfo
+	cd $(REPO) && apt-ftparchive packages . > Packages && \
+	  apt-ftparchive -o APT::FTPArchive::Release::Origin=pihpc \
+	    -o APT::FTPArchive::Release::Label=pihpc release . > Release
+	@ls $(REPO)
+
+check: check-unit check-shell check-lint check-cluster
+
+check-unit: deps
+	$(MAKE) -C src check
+
+lint-c: deps
+	$(MAKE) -C src lint
+
+check-shell: deps
+	shellcheck -x $(SHELL_FILES)
+
+check-lint: deb
+	tests/lintian.sh $(REPO)
+
+check-cluster: deb
+	prove -v tests/cluster/*.t
+
+check-vm: deb
+	prove -v tests/vm/*.t
+
+demo: deb
+	tests/cluster/demo.sh up
+
+demo-down:
+	tests/cluster/demo.sh down
+
+shell:
+	tests/cluster/demo.sh shell $(NODE)
+
+bench: deb
+	tests/cluster/bench.sh

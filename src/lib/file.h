@@ -1,0 +1,38 @@
+/*
+ * file.h - reading whole files and replacing them atomically.
+ */
+#ifndef PIHPC_FILE_H
+#define PIHPC_FILE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "strbuf.h"
+
+/*
+ * Append the content of [path] to [sb].  On failure returns -1 with errno
+ * kept (so callers can treat ENOENT specially) and fills [err].
+ */
+int pihpc_read_file(const char *path, struct strbuf *sb,
+		    char *err, size_t errlen);
+
+/* Outcome of pihpc_write_atomic(). */
+enum pihpc_write_result {
+	PIHPC_UNCHANGED = 0,	/* content was already identical */
+	PIHPC_WRITTEN = 1	/* file created or replaced */
+};
+
+/*
+ * Replace [path] with [len] bytes of [data] atomically: a temporary file
+ * in the same directory (mkstemp: O_CREAT|O_EXCL), write, fsync, owner,
+ * group and mode copied from the existing file (or [mode] and the caller's
+ * ids for a new one), rename(2) over [path], fsync of the directory.  On
+ * any error the temporary file is removed and [path] is left untouched.
+ * If [path] already holds exactly [data] nothing is written.  [result]
+ * (may be NULL) receives PIHPC_UNCHANGED or PIHPC_WRITTEN.
+ */
+int pihpc_write_atomic(const char *path, const void *data, size_t len,
+		       mode_t mode, enum pihpc_write_result *result,
+		       char *err, size_t errlen);
+
+#endif /* PIHPC_FILE_H */

@@ -1,0 +1,7 @@
+#!/bin/sh
+# Lintian on every built package: no error and no warning may remain.
+set -eu
+
+repo=${1:?usage: tests/lintian.sh REPO_DIR}
+lintian --fail-on error,warning --display-info "$repo"/*.deb
+echo "lintian: all packages clean"
