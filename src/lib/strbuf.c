@@ -62,7 +62,7 @@ strbuf_init(struct strbuf *sb, size_t hint)
 void
 strbuf_release(struct strbuf *sb)
 {
-	if (sb->alloc)
+	if (sb->buf != strbuf_slopbuf)
 		free(sb->buf);
 	strbuf_init(sb, 0);
 }

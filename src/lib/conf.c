@@ -1,0 +1,904 @@
+/*
+ * conf.c - /etc/pihpc/cluster.conf: parser, validation and the model.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "error.h"
+#include "file.h"
+#include "hostlist.h"
+
+#define LOWER "abcdefghijklmnopqrstuvwxyz"
+#define UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#define DIGIT "0123456789"
+#define BLANKS " \t"
+
+typedef int (*validator_t)(const char *value, struct strbuf *why);
+
+struct key_def {
+	const char *name;
+	const char *def;
+	validator_t check;
+};
+
+static int _v_cluster_name(const char *v, struct strbuf *why);
+static int _v_hostname(const char *v, struct strbuf *why);
+static int _v_domain(const char *v, struct strbuf *why);
+static int _v_subnet(const char *v, struct strbuf *why);
+static int _v_hosts(const char *v, struct strbuf *why);
+static int _v_id(const char *v, struct strbuf *why);
+static int _v_registration(const char *v, struct strbuf *why);
+static int _v_hostlist(const char *v, struct strbuf *why);
+static int _v_node_params(const char *v, struct strbuf *why);
+static int _v_max_nodes(const char *v, struct strbuf *why);
+static int _v_word(const char *v, struct strbuf *why);
+static int _v_time(const char *v, struct strbuf *why);
+static int _v_mem(const char *v, struct strbuf *why);
+static int _v_nfs_options(const char *v, struct strbuf *why);
+static int _v_user(const char *v, struct strbuf *why);
+static int _v_users(const char *v, struct strbuf *why);
+static int _v_tres(const char *v, struct strbuf *why);
+static int _v_yesno(const char *v, struct strbuf *why);
+
+/* Indexed by enum pihpc_key. */
+static const struct key_def keys[PIHPC_NKEYS] = {
+	{ "cluster_name", "raspi-hpc-cluster", _v_cluster_name },
+	{ "controller", "rpnode01", _v_hostname },
+	{ "storage", "filenode01", _v_hostname },
+	{ "domain", "home.local", _v_domain },
+	{ "subnet", "10.0.0.0/24", _v_subnet },
+	{ "hosts", "10.0.0.1 rpnode01, 10.0.0.2 rpnode02, 10.0.0.3 filenode01",
+	  _v_hosts },
+	{ "slurm_uid", "151", _v_id },
+	{ "slurm_gid", "151", _v_id },
+	{ "node_registration", "dynamic", _v_registration },
+	{ "compute_nodes", "rpnode[01-02]", _v_hostlist },
+	{ "static_node_params",
+	  "Sockets=1 CoresPerSocket=4 ThreadsPerCore=1 RealMemory=1800",
+	  _v_node_params },
+	{ "max_nodes", "64", _v_max_nodes },
+	{ "node_feature", "pihpc", _v_word },
+	{ "partition", "batch", _v_word },
+	{ "partition_default_time", "1-00:00:00", _v_time },
+	{ "partition_max_time", "30-00:00:00", _v_time },
+	{ "partition_def_mem_per_cpu", "200", _v_mem },
+	{ "nfs_home_options", "rw,sync,root_squash,no_subtree_check",
+	  _v_nfs_options },
+	{ "nfs_nfs_options", "rw,sync,no_root_squash,no_subtree_check",
+	  _v_nfs_options },
+	{ "accounting_account", "compute", _v_user },
+	{ "accounting_users", "pi", _v_users },
+	{ "accounting_user_limits", "cpu=4,mem=1gb", _v_tres },
+	{ "master_is_compute", "yes", _v_yesno },
+};
+
+/*****************************************************************************
+ *  Private Functions: validators (fill [why] with "reason: 'value'")
+ *****************************************************************************/
+
+/* Parse decimal [s] into [n] within [lo, hi]; -1 not a number, -2 range. */
+static int
+_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long *n)
+{
+	char *end;
+
+	if (!*s || strspn(s, DIGIT) != strlen(s) || strlen(s) > 9)
+		return strspn(s, DIGIT) == strlen(s) && *s ? -2 : -1;
+	errno = 0;
+	*n = strtoul(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	return *n < lo || *n > hi ? -2 : 0;
+}
+
+static int
+_v_range(const char *v, unsigned long lo, unsigned long hi,
+	 struct strbuf *why)
+{
+	unsigned long n;
+	int rc = _uint(v, lo, hi, &n);
+
+	if (rc == -1)
+		strbuf_addf(why, "not a number: '%s'", v);
+	else if (rc == -2)
+		strbuf_addf(why, "out of range %lu..%lu: '%s'", lo, hi, v);
+	return rc < 0 ? -1 : 0;
+}
+
+static int
+_v_cluster_name(const char *v, struct strbuf *why)
+{
+	size_t n = strlen(v);
+
+	if (!n || n > 40 || !strchr(LOWER, v[0]) ||
+	    strspn(v, LOWER DIGIT "_-") != n) {
+		strbuf_addf(why, "invalid cluster name (want [a-z][a-z0-9_-]*, at most 40 characters): '%s'", v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+_v_hostname(const char *v, struct strbuf *why)
+{
+	if (pihpc_check_hostname(v) < 0) {
+		strbuf_addf(why, "invalid host name: '%s'", v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+_v_domain(const char *v, struct strbuf *why)
+{
+	if (*v && pihpc_check_hostname(v) < 0) {
+		strbuf_addf(why, "invalid domain name: '%s'", v);
+		return -1;
+	}
+	return 0;
+}
+
+/* Parse "a.b.c.d/n" into network [net] and prefix length [bits]. */
+static int
+_cidr(const char *v, unsigned long *net, unsigned long *bits, int *hostbits)
+{
+	const char *slash = strchr(v, '/');
+	char addr[16];
+
+	if (!slash || (size_t)(slash - v) >= sizeof(addr))
+		return -1;
+	memcpy(addr, v, (size_t)(slash - v));
+	addr[slash - v] = '\0';
+	if (pihpc_ipv4_parse(addr, net) < 0 || _uint(slash + 1, 0, 32, bits) < 0)
+		return -1;
+	*hostbits = *bits < 32 && (*net & (0xffffffffUL >> *bits)) != 0;
+	return 0;
+}
+
+static int
+_v_subnet(const char *v, struct strbuf *why)
+{
+	unsigned long net, bits;
+	int hostbits;
+
+	if (_cidr(v, &net, &bits, &hostbits) < 0) {
+		strbuf_addf(why, "invalid IPv4 subnet (want A.B.C.D/N): '%s'", v);
+		return -1;
+	}
+	if (hostbits) {
+		strbuf_addf(why, "host bits set in subnet: '%s'", v);
+		return -1;
+	}
+	return 0;
+}
+
+/* Split "IP NAME, IP NAME" into [addrs] and [names]; -1 with [why]. */
+static int
+_hosts_split(const char *v, struct strlist *addrs, struct strlist *names,
+	     struct strbuf *why)
+{
+	struct strbuf item = STRBUF_INIT;
+	const char *p = v;
+	int rc = 0;
+
+	while (*p && rc == 0) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		char *a, *name, *extra, *save = NULL;
+		unsigned long addr;
+
+		strbuf_reset(&item);
+		strbuf_add(&item, p, n);
+		strbuf_trim(&item);
+		p += n;
+		if (*p)
+			p++;
+		if (!item.len && !*p && !comma)
+			break;
+		a = strtok_r(item.buf, BLANKS, &save);
+		name = a ? strtok_r(NULL, BLANKS, &save) : NULL;
+		extra = name ? strtok_r(NULL, BLANKS, &save) : NULL;
+		if (!a || !name || extra) {
+			strbuf_addf(why, "invalid entry (want 'IPV4 NAME'): '%s'",
+				    item.len ? item.buf : "");
+			rc = -1;
+		} else if (pihpc_ipv4_parse(a, &addr) < 0) {
+			strbuf_addf(why, "invalid IPv4 address: '%s'", a);
+			rc = -1;
+		} else if (pihpc_check_hostname(name) < 0) {
+			strbuf_addf(why, "invalid host name: '%s'", name);
+			rc = -1;
+		} else if (strlist_has(names, name)) {
+			strbuf_addf(why, "duplicate host name: '%s'", name);
+			rc = -1;
+		} else if (strlist_has(addrs, a)) {
+			strbuf_addf(why, "duplicate address: '%s'", a);
+			rc = -1;
+		} else {
+			strlist_push(addrs, a);
+			strlist_push(names, name);
+		}
+	}
+	strbuf_release(&item);
+	return rc;
+}
+
+static int
+_v_hosts(const char *v, struct strbuf *why)
+{
+	struct strlist a = STRLIST_INIT, n = STRLIST_INIT;
+	int rc = _hosts_split(v, &a, &n, why);
+
+	strlist_clear(&a);
+	strlist_clear(&n);
+	return rc;
+}
+
+static int
+_v_id(const char *v, struct strbuf *why)
+{
+	return _v_range(v, 1, 65533, why);
+}
+
+static int
+_v_registration(const char *v, struct strbuf *why)
+{
+	if (strcmp(v, "dynamic") && strcmp(v, "static")) {
+		strbuf_addf(why, "want 'dynamic' or 'static': '%s'", v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+_v_hostlist(const char *v, struct strbuf *why)
+{
+	struct strlist names = STRLIST_INIT;
+	char err[256];
+	size_t i;
+	int rc = 0;
+
+	if (!*v)
+		return 0;
+	if (pihpc_hostlist_expand(v, &names, err, sizeof(err)) < 0) {
+		strbuf_addstr(why, err);
+		rc = -1;
+	}
+	for (i = 0; rc == 0 && i < names.nr; i++) {
+		if (pihpc_check_hostname(names.v[i]) < 0) {
+			strbuf_addf(why, "invalid host name: '%s'", names.v[i]);
+			rc = -1;
+		} else if (i && strlist_has(&(struct strlist){ names.v, i, i },
+					    names.v[i])) {
+			strbuf_addf(why, "duplicate host name: '%s'", names.v[i]);
+			rc = -1;
+		}
+	}
+	strlist_clear(&names);
+	return rc;
+}
+
+static int
+_v_node_params(const char *v, struct strbuf *why)
+{
+	static const char *const ok[] = {
+		"Boards", "CoresPerSocket", "CPUs", "Feature", "Features",
+		"MemSpecLimit", "RealMemory", "Sockets", "SocketsPerBoard",
+		"ThreadsPerCore", "TmpDisk", "Weight", NULL
+	};
+	char *copy = xstrdup(v), *save = NULL, *tok;
+	int rc = 0;
+
+	for (tok = strtok_r(copy, BLANKS, &save); tok && !rc;
+	     tok = strtok_r(NULL, BLANKS, &save)) {
+		char *eq = strchr(tok, '=');
+		size_t i;
+
+		if (!eq || eq == tok || !eq[1]) {
+			strbuf_addf(why, "invalid node parameter (want Key=Value): '%s'", tok);
+			rc = -1;
+			break;
+		}
+		*eq = '\0';
+		for (i = 0; ok[i] && strcmp(ok[i], tok); i++)
+			;
+		if (!ok[i]) {
+			strbuf_addf(why, "unsupported node parameter: '%s'", tok);
+			rc = -1;
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+static int
+_v_max_nodes(const char *v, struct strbuf *why)
+{
+	return _v_range(v, 1, 65000, why);
+}
+
+static int
+_v_word(const char *v, struct strbuf *why)
+{
+	size_t n = strlen(v);
+
+	if (!n || n > 64 || !strchr(LOWER UPPER, v[0]) ||
+	    strspn(v, LOWER UPPER DIGIT "_-") != n) {
+		strbuf_addf(why, "invalid name (want [A-Za-z][A-Za-z0-9_-]*): '%s'", v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+_v_time(const char *v, struct strbuf *why)
+{
+	long m;
+
+	if (pihpc_time_parse(v, &m) < 0) {
+		strbuf_addf(why, "invalid time (want [D-]HH:MM:SS, minutes or UNLIMITED): '%s'", v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+_v_mem(const char *v, struct strbuf *why)
+{
+	return _v_range(v, 1, 100000000, why);
+}
+
+static int
+_v_nfs_options(const char *v, struct strbuf *why)
+{
+	size_t n = strlen(v);
+
+	if (!n || strspn(v, LOWER DIGIT "_=,:./-") != n || v[0] == ',' ||
+	    v[n - 1] == ',' || strstr(v, ",,")) {
+		strbuf_addf(why, "invalid NFS options (want opt,opt=value,...): '%s'", v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+_is_user(const char *v, size_t n)
+{
+	return n && n <= 32 && strchr(LOWER "_", v[0]) &&
+	       strspn(v, LOWER DIGIT "_-") == n;
+}
+
+static int
+_v_user(const char *v, struct strbuf *why)
+{
+	if (!_is_user(v, strlen(v))) {
+		strbuf_addf(why, "invalid name (want [a-z_][a-z0-9_-]*): '%s'", v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+_v_users(const char *v, struct strbuf *why)
+{
+	const char *p = v;
+
+	while (*p) {
+		size_t n = strcspn(p, " \t,");
+
+		if (n && !_is_user(p, n)) {
+			strbuf_addf(why, "invalid user name: '%.*s'", (int)n, p);
+			return -1;
+		}
+		p += n;
+		p += strspn(p, " \t,");
+	}
+	return 0;
+}
+
+static int
+_v_tres(const char *v, struct strbuf *why)
+{
+	const char *p = v;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		const char *eq = memchr(p, '=', n);
+		size_t kl = eq ? (size_t)(eq - p) : 0;
+
+		if (!eq || !kl || strspn(p, LOWER "/") < kl || kl + 1 == n ||
+		    strspn(eq + 1, LOWER UPPER DIGIT) < n - kl - 1) {
+			strbuf_addf(why, "invalid TRES limit (want name=value,...): '%.*s'",
+				    (int)n, p);
+			return -1;
+		}
+		p += n;
+		if (*p && !*++p) {
+			strbuf_addf(why, "trailing comma: '%s'", v);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+_v_yesno(const char *v, struct strbuf *why)
+{
+	if (strcmp(v, "yes") && strcmp(v, "no")) {
+		strbuf_addf(why, "want 'yes' or 'no': '%s'", v);
+		return -1;
+	}
+	return 0;
+}
+
+/*****************************************************************************
+ *  Private Functions: lines
+ *****************************************************************************/
+
+enum line_kind { LINE_BLANK, LINE_KV, LINE_BAD };
+
+/* Classify line [p, p+n): key at [*k, *k+*kl), value at [*v, *v+*vl). */
+static enum line_kind
+_split_line(const char *p, size_t n, const char **k, size_t *kl,
+	    const char **v, size_t *vl)
+{
+	const char *eq, *e = p + n;
+
+	while (p < e && strchr(BLANKS "\r", *p))
+		p++;
+	while (e > p && strchr(BLANKS "\r", e[-1]))
+		e--;
+	if (p == e || *p == '#')
+		return LINE_BLANK;
+	eq = memchr(p, '=', (size_t)(e - p));
+	if (!eq)
+		return LINE_BAD;
+	*k = p;
+	*kl = (size_t)(eq - p);
+	while (*kl && strchr(BLANKS, p[*kl - 1]))
+		(*kl)--;
+	*v = eq + 1;
+	while (*v < e && strchr(BLANKS, **v))
+		(*v)++;
+	*vl = (size_t)(e - *v);
+	if (!*kl || strspn(p, LOWER DIGIT "_") < *kl)
+		return LINE_BAD;
+	return LINE_KV;
+}
+
+static int
+_lookup_n(const char *name, size_t n)
+{
+	int i;
+
+	for (i = 0; i < PIHPC_NKEYS; i++)
+		if (strlen(keys[i].name) == n && !strncmp(keys[i].name, name, n))
+			return i;
+	return -1;
+}
+
+/* "FILE:LINE: " or "FILE: " when [line] is 0 (a default). */
+static void
+_where(struct strbuf *sb, const char *fname, int line)
+{
+	if (line)
+		strbuf_addf(sb, "%s:%d: ", fname, line);
+	else
+		strbuf_addf(sb, "%s: ", fname);
+}
+
+static void
+_cross_checks(struct pihpc_conf *c, const char *fname, const int *bad,
+	      struct strlist *errs)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!bad[PIHPC_SUBNET] && !bad[PIHPC_HOSTS]) {
+		struct strlist a = STRLIST_INIT, n = STRLIST_INIT;
+		unsigned long net = 0, bits = 0, addr = 0, mask;
+		int hb;
+		size_t i;
+
+		(void)_cidr(c->val[PIHPC_SUBNET], &net, &bits, &hb);
+		mask = bits ? (0xffffffffUL << (32 - bits)) & 0xffffffffUL : 0;
+		pihpc_conf_hosts(c, &a, &n);
+		for (i = 0; i < a.nr; i++) {
+			(void)pihpc_ipv4_parse(a.v[i], &addr);
+			if ((addr & mask) == net)
+				continue;
+			strbuf_reset(&sb);
+			_where(&sb, fname, c->line[PIHPC_HOSTS] ?
+			       c->line[PIHPC_HOSTS] : c->line[PIHPC_SUBNET]);
+			strbuf_addf(&sb, "'hosts': address '%s' is outside subnet '%s'",
+				    a.v[i], c->val[PIHPC_SUBNET]);
+			strlist_push(errs, sb.buf);
+		}
+		strlist_clear(&a);
+		strlist_clear(&n);
+	}
+	if (!bad[PIHPC_PARTITION_DEFAULT_TIME] && !bad[PIHPC_PARTITION_MAX_TIME]) {
+		long d = 0, m = -1;
+
+		(void)pihpc_time_parse(c->val[PIHPC_PARTITION_DEFAULT_TIME], &d);
+		(void)pihpc_time_parse(c->val[PIHPC_PARTITION_MAX_TIME], &m);
+		if (m >= 0 && (d < 0 || d > m)) {
+			strbuf_reset(&sb);
+			_where(&sb, fname, c->line[PIHPC_PARTITION_DEFAULT_TIME] ?
+			       c->line[PIHPC_PARTITION_DEFAULT_TIME] :
+			       c->line[PIHPC_PARTITION_MAX_TIME]);
+			strbuf_addf(&sb, "'partition_default_time': longer than partition_max_time '%s': '%s'",
+				    c->val[PIHPC_PARTITION_MAX_TIME],
+				    c->val[PIHPC_PARTITION_DEFAULT_TIME]);
+			strlist_push(errs, sb.buf);
+		}
+	}
+	if (!bad[PIHPC_NODE_REGISTRATION] && !bad[PIHPC_COMPUTE_NODES] &&
+	    !strcmp(c->val[PIHPC_NODE_REGISTRATION], "static") &&
+	    !*c->val[PIHPC_COMPUTE_NODES]) {
+		strbuf_reset(&sb);
+		_where(&sb, fname, c->line[PIHPC_COMPUTE_NODES] ?
+		       c->line[PIHPC_COMPUTE_NODES] :
+		       c->line[PIHPC_NODE_REGISTRATION]);
+		strbuf_addstr(&sb, "'compute_nodes': empty, but node_registration is 'static'");
+		strlist_push(errs, sb.buf);
+	}
+	strbuf_release(&sb);
+}
+
+/*****************************************************************************
+ *  Public Functions
+ *****************************************************************************/
+
+const char *
+pihpc_conf_key_name(enum pihpc_key k)
+{
+	return keys[k].name;
+}
+
+const char *
+pihpc_conf_key_default(enum pihpc_key k)
+{
+	return keys[k].def;
+}
+
+int
+pihpc_conf_key_lookup(const char *name)
+{
+	return _lookup_n(name, strlen(name));
+}
+
+void
+pihpc_conf_init(struct pihpc_conf *c)
+{
+	int i;
+
+	for (i = 0; i < PIHPC_NKEYS; i++) {
+		c->val[i] = xstrdup(keys[i].def);
+		c->line[i] = 0;
+	}
+}
+
+void
+pihpc_conf_release(struct pihpc_conf *c)
+{
+	int i;
+
+	for (i = 0; i < PIHPC_NKEYS; i++) {
+		free(c->val[i]);
+		c->val[i] = NULL;
+	}
+}
+
+const char *
+pihpc_conf_get(const struct pihpc_conf *c, enum pihpc_key k)
+{
+	return c->val[k] ? c->val[k] : keys[k].def;
+}
+
+unsigned long
+pihpc_conf_ulong(const struct pihpc_conf *c, enum pihpc_key k)
+{
+	return strtoul(pihpc_conf_get(c, k), NULL, 10);
+}
+
+int
+pihpc_conf_yes(const struct pihpc_conf *c, enum pihpc_key k)
+{
+	const char *v = pihpc_conf_get(c, k);
+
+	return !strcmp(v, "yes") || !strcmp(v, "dynamic");
+}
+
+int
+pihpc_conf_check_value(const char *key, const char *value,
+		       char *err, size_t errlen)
+{
+	struct strbuf why = STRBUF_INIT;
+	int k = pihpc_conf_key_lookup(key), rc = 0;
+
+	if (k < 0)
+		return pihpc_err(err, errlen, "unknown key '%s'", key);
+	if (keys[k].check(value, &why) < 0)
+		rc = pihpc_err(err, errlen, "'%s': %s", key, why.buf);
+	strbuf_release(&why);
+	return rc;
+}
+
+int
+pihpc_conf_parse(struct pihpc_conf *c, const char *fname, const char *text,
+		 size_t len, struct strlist *errs)
+{
+	struct strbuf sb = STRBUF_INIT, why = STRBUF_INIT;
+	int bad[PIHPC_NKEYS] = { 0 };
+	size_t p = 0, nerr = errs->nr;
+	int line = 0;
+
+	while (p < len) {
+		const char *nl = memchr(text + p, '\n', len - p);
+		size_t q = nl ? (size_t)(nl - text) : len;
+		const char *k = NULL, *v = NULL;
+		size_t kl = 0, vl = 0;
+		enum line_kind kind;
+		int key;
+
+		line++;
+		kind = _split_line(text + p, q - p, &k, &kl, &v, &vl);
+		strbuf_reset(&sb);
+		if (kind == LINE_BAD) {
+			size_t s = strspn(text + p, BLANKS);
+
+			_where(&sb, fname, line);
+			strbuf_addf(&sb, "expected 'key = value': '%.*s'",
+				    (int)(q - p - (s > q - p ? q - p : s)),
+				    text + p + (s > q - p ? q - p : s));
+			strlist_push(errs, sb.buf);
+		} else if (kind == LINE_KV) {
+			key = _lookup_n(k, kl);
+			_where(&sb, fname, line);
+			if (key < 0) {
+				strbuf_addf(&sb, "unknown key '%.*s'", (int)kl, k);
+				strlist_push(errs, sb.buf);
+			} else if (c->line[key]) {
+				strbuf_addf(&sb, "duplicate key '%s' (first set at line %d)",
+					    keys[key].name, c->line[key]);
+				strlist_push(errs, sb.buf);
+			} else {
+				free(c->val[key]);
+				c->val[key] = xstrndup(v, vl);
+				c->line[key] = line;
+				strbuf_reset(&why);
+				if (keys[key].check(c->val[key], &why) < 0) {
+					bad[key] = 1;
+					strbuf_addf(&sb, "'%s': %s",
+						    keys[key].name, why.buf);
+					strlist_push(errs, sb.buf);
+				}
+			}
+		}
+		p = nl ? q + 1 : len;
+	}
+	_cross_checks(c, fname, bad, errs);
+	strbuf_release(&sb);
+	strbuf_release(&why);
+	return errs->nr > nerr ? -1 : 0;
+}
+
+int
+pihpc_conf_load(const struct pihpc_ctx *ctx, const char *path, int missing_ok,
+		struct pihpc_conf *c, struct strlist *errs)
+{
+	struct strbuf file = STRBUF_INIT, text = STRBUF_INIT;
+	char err[1024];
+	int rc = 0, is_default = path == NULL;
+
+	if (!path)
+		path = pihpc_path(ctx, PIHPC_CONF_PATH, &file);
+	if (pihpc_read_file(path, &text, err, sizeof(err)) < 0) {
+		if (!(missing_ok && is_default && errno == ENOENT)) {
+			strlist_push(errs, err);
+			rc = -1;
+		}
+	} else {
+		rc = pihpc_conf_parse(c, path, text.buf, text.len, errs);
+	}
+	strbuf_release(&file);
+	strbuf_release(&text);
+	return rc;
+}
+
+int
+pihpc_conf_set_text(const char *fname, const char *text, size_t len,
+		    char *const *assign, size_t n, struct strbuf *out,
+		    struct strlist *errs)
+{
+	struct strbuf cur = STRBUF_INIT, next = STRBUF_INIT;
+	struct pihpc_conf c;
+	size_t i, nerr = errs->nr;
+	char err[1024];
+	int rc = -1;
+
+	if (!len)
+		strbuf_addstr(&cur, "# pihpc cluster configuration, see pihpc-cluster.conf(5).\n"
+				    "# Changed with 'pihpc config set'; comments and order are kept.\n");
+	else
+		strbuf_add(&cur, text, len);
+	for (i = 0; i < n; i++) {
+		const char *eq = strchr(assign[i], '=');
+		struct strbuf key = STRBUF_INIT, val = STRBUF_INIT;
+		size_t p = 0, done = 0;
+
+		if (!eq) {
+			strlist_pushf(errs, "invalid assignment (want KEY=VALUE): '%s'",
+				      assign[i]);
+			continue;
+		}
+		strbuf_add(&key, assign[i], (size_t)(eq - assign[i]));
+		strbuf_trim(&key);
+		strbuf_addstr(&val, eq + 1);
+		strbuf_trim(&val);
+		if (pihpc_conf_check_value(key.buf, val.buf, err, sizeof(err)) < 0) {
+			strlist_push(errs, err);
+			goto next;
+		}
+		strbuf_reset(&next);
+		while (p < cur.len) {
+			const char *nl = memchr(cur.buf + p, '\n', cur.len - p);
+			size_t q = nl ? (size_t)(nl - cur.buf) : cur.len;
+			const char *k = NULL, *v = NULL;
+			size_t kl = 0, vl = 0;
+
+			if (!done &&
+			    _split_line(cur.buf + p, q - p, &k, &kl, &v, &vl) == LINE_KV &&
+			    kl == key.len && !memcmp(k, key.buf, kl)) {
+				strbuf_addf(&next, "%s =%s%s", key.buf,
+					    val.len ? " " : "", val.buf);
+				done = 1;
+			} else {
+				strbuf_add(&next, cur.buf + p, q - p);
+			}
+			if (nl)
+				strbuf_addch(&next, '\n');
+			p = nl ? q + 1 : cur.len;
+		}
+		if (!done) {
+			if (next.len && next.buf[next.len - 1] != '\n')
+				strbuf_addch(&next, '\n');
+			strbuf_addf(&next, "%s =%s%s\n", key.buf,
+				    val.len ? " " : "", val.buf);
+		}
+		strbuf_reset(&cur);
+		strbuf_addbuf(&cur, &next);
+next:
+		strbuf_release(&key);
+		strbuf_release(&val);
+	}
+	if (errs->nr > nerr)
+		goto out;
+	pihpc_conf_init(&c);
+	rc = pihpc_conf_parse(&c, fname, cur.buf, cur.len, errs);
+	pihpc_conf_release(&c);
+	if (rc == 0) {
+		strbuf_reset(out);
+		strbuf_addbuf(out, &cur);
+	}
+out:
+	strbuf_release(&cur);
+	strbuf_release(&next);
+	return rc;
+}
+
+void
+pihpc_conf_hosts(const struct pihpc_conf *c, struct strlist *addrs,
+		 struct strlist *names)
+{
+	struct strbuf why = STRBUF_INIT;
+
+	(void)_hosts_split(pihpc_conf_get(c, PIHPC_HOSTS), addrs, names, &why);
+	strbuf_release(&why);
+}
+
+void
+pihpc_conf_compute_nodes(const struct pihpc_conf *c, struct strlist *names)
+{
+	const char *v = pihpc_conf_get(c, PIHPC_COMPUTE_NODES);
+
+	if (*v) {
+		char err[256];
+
+		(void)pihpc_hostlist_expand(v, names, err, sizeof(err));
+	}
+}
+
+int
+pihpc_time_parse(const char *s, long *minutes)
+{
+	unsigned long f[4] = { 0, 0, 0, 0 }, days = 0;
+	const char *dash = strchr(s, '-'), *p;
+	int nf = 0, has_days = dash != NULL;
+	char *end;
+
+	if (!strcmp(s, "UNLIMITED") || !strcmp(s, "INFINITE") ||
+	    !strcmp(s, "unlimited") || !strcmp(s, "infinite")) {
+		*minutes = -1;
+		return 0;
+	}
+	p = s;
+	if (has_days) {
+		if (dash == s || strspn(s, DIGIT) != (size_t)(dash - s) ||
+		    dash - s > 5)
+			return -1;
+		days = strtoul(s, NULL, 10);
+		p = dash + 1;
+	}
+	for (;;) {
+		size_t n = strspn(p, DIGIT);
+
+		if (!n || n > 7 || nf == 3)
+			return -1;
+		f[nf++] = strtoul(p, &end, 10);
+		p = end;
+		if (!*p)
+			break;
+		if (*p != ':')
+			return -1;
+		p++;
+	}
+	if (has_days) {		/* D-H, D-H:M, D-H:M:S */
+		if (f[0] > 23 || (nf > 1 && f[1] > 59) || (nf > 2 && f[2] > 59))
+			return -1;
+		*minutes = (long)(days * 1440 + f[0] * 60 + f[1]);
+		if (nf > 2 && f[2])
+			(*minutes)++;
+		return 0;
+	}
+	switch (nf) {
+	case 1:			/* M */
+		*minutes = (long)f[0];
+		return 0;
+	case 2:			/* M:S */
+		if (f[1] > 59)
+			return -1;
+		*minutes = (long)f[0] + (f[1] ? 1 : 0);
+		return 0;
+	default:		/* H:M:S */
+		if (f[1] > 59 || f[2] > 59)
+			return -1;
+		*minutes = (long)(f[0] * 60 + f[1]) + (f[2] ? 1 : 0);
+		return 0;
+	}
+}
+
+int
+pihpc_check_hostname(const char *s)
+{
+	size_t total = strlen(s);
+
+	if (!total || total > 253)
+		return -1;
+	while (*s) {
+		size_t n = strspn(s, LOWER UPPER DIGIT "-");
+
+		if (!n || n > 63 || s[0] == '-' || s[n - 1] == '-')
+			return -1;
+		s += n;
+		if (*s == '.' && s[1])
+			s++;
+		else if (*s)
+			return -1;
+	}
+	return 0;
+}
+
+int
+pihpc_ipv4_parse(const char *s, unsigned long *addr)
+{
+	struct in_addr in;
+
+	if (inet_pton(AF_INET, s, &in) != 1)
+		return -1;
+	*addr = (unsigned long)ntohl(in.s_addr);
+	return 0;
+}

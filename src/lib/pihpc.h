@@ -1,0 +1,27 @@
+/*
+ * pihpc.h - the pihpc library: everything the subcommands use.
+ *
+ * One header per concern; this one includes them all.  Conventions:
+ * public functions are pihpc_<module>_<verb>; they return 0 on success and
+ * -1 on failure with a message in the caller's (err, errlen) buffer; they
+ * never print or exit; all system paths go through a struct pihpc_ctx.
+ */
+#ifndef PIHPC_H
+#define PIHPC_H
+
+#include "block.h"
+#include "conf.h"
+#include "dirs.h"
+#include "error.h"
+#include "file.h"
+#include "hostlist.h"
+#include "mungecheck.h"
+#include "node.h"
+#include "path.h"
+#include "proc.h"
+#include "render.h"
+#include "run.h"
+#include "strbuf.h"
+#include "user.h"
+
+#endif /* PIHPC_H */

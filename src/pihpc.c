@@ -1,0 +1,112 @@
+/*
+ * pihpc.c - entry point: global options, then dispatch to cmd_<name>().
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+#ifndef PIHPC_VERSION
+#define PIHPC_VERSION "0"
+#endif
+
+#define PIHPC_USAGE "pihpc [--root DIR] COMMAND [ARGS]"
+
+struct cmd_struct {
+	const char *name;
+	int (*fn)(int argc, char **argv, const struct pihpc_ctx *ctx);
+	const char *summary;
+};
+
+/* Sorted by name. */
+static const struct cmd_struct commands[] = {
+	{ "block", cmd_block, "set or remove a managed block in a file" },
+	{ "config", cmd_config, "check, get, set or dump /etc/pihpc/cluster.conf" },
+	{ "dirs", cmd_dirs, "create Slurm's directories with owners and modes" },
+	{ "hostlist", cmd_hostlist, "expand or compress Slurm hostlists" },
+	{ "hosts", cmd_hosts, "apply or remove the cluster's block in /etc/hosts" },
+	{ "munge", cmd_munge, "check a MUNGE credential round trip" },
+	{ "node", cmd_node, "detect this node's CPUs and memory for Slurm" },
+	{ "render", cmd_render, "render slurm.conf and cgroup.conf from templates" },
+	{ "user", cmd_user, "ensure the slurm user and group ids" },
+};
+
+/*****************************************************************************
+ *  Private Functions
+ *****************************************************************************/
+
+static void
+_help(void)
+{
+	size_t i;
+
+	(void)printf("usage: %s\n\n"
+		     "Turn Debian machines into a Slurm cluster; see pihpc(8).\n\n"
+		     "Options:\n"
+		     "  --root DIR     work on the tree under DIR (also PIHPC_ROOT)\n"
+		     "  -h, --help     show this help\n"
+		     "  --version      show the version\n\n"
+		     "Commands:\n", PIHPC_USAGE);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		(void)printf("  %-10s %s\n", commands[i].name,
+			     commands[i].summary);
+	(void)printf("\nRun 'pihpc COMMAND --help' for a command's usage.\n");
+	exit(fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+}
+
+static const struct cmd_struct *
+_get_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+/*****************************************************************************
+ *  Public Functions
+ *****************************************************************************/
+
+int
+main(int argc, char **argv)
+{
+	struct pihpc_ctx ctx = PIHPC_CTX_INIT;
+	const struct cmd_struct *cmd;
+	int i, rc;
+
+	ctx.root = getenv("PIHPC_ROOT");
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			_help();
+		} else if (!strcmp(a, "--version")) {
+			(void)printf("pihpc %s\n", PIHPC_VERSION);
+			return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+		} else if (!strcmp(a, "--root")) {
+			if (++i == argc)
+				usage_die(PIHPC_USAGE, "option '--root' requires a value");
+			ctx.root = argv[i];
+		} else if (!strncmp(a, "--root=", 7)) {
+			ctx.root = a + 7;
+		} else {
+			usage_die(PIHPC_USAGE, "unknown option '%.*s'",
+				  (int)strcspn(a, "="), a);
+		}
+	}
+	if (i == argc)
+		usage_die(PIHPC_USAGE, "missing command");
+	cmd = _get_cmd(argv[i]);
+	if (!cmd)
+		usage_die(PIHPC_USAGE, "unknown command '%s'", argv[i]);
+	rc = cmd->fn(argc - i, argv + i, &ctx);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die("cannot write to standard output");
+	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,96 @@
+#!/bin/sh
+test_description='pihpc command line: help, usage errors, exit codes'
+
+. /usr/share/sharness/sharness.sh
+
+: "${PIHPC:=$(cd "$SHARNESS_TEST_DIRECTORY/../.." && pwd)/src/pihpc}"
+
+test_expect_success 'binary is built' '
+	test -x "$PIHPC"
+'
+
+# --help lists every command on stdout and exits 0
+test_expect_success '--help lists the commands' '
+	"$PIHPC" --help >out &&
+	grep "^usage: pihpc \[--root DIR\] COMMAND \[ARGS\]$" out &&
+	for c in block config dirs hostlist hosts munge node render user; do
+		grep "^  $c " out || return 1
+	done
+'
+
+test_expect_success '--version prints the version' '
+	"$PIHPC" --version >out &&
+	grep "^pihpc [0-9]" out
+'
+
+test_expect_success 'unknown global option: exit 2 and usage' '
+	test_expect_code 2 "$PIHPC" --x 2>err &&
+	cat >expect <<-\EOF &&
+	pihpc: error: unknown option '\''--x'\''
+	usage: pihpc [--root DIR] COMMAND [ARGS]
+	EOF
+	test_cmp expect err
+'
+
+test_expect_success 'unknown command: exit 2' '
+	test_expect_code 2 "$PIHPC" frobnicate 2>err &&
+	grep "^pihpc: error: unknown command '\''frobnicate'\''$" err
+'
+
+test_expect_success 'no command: exit 2' '
+	test_expect_code 2 "$PIHPC" 2>err &&
+	grep "^pihpc: error: missing command$" err
+'
+
+for cmd in block config dirs hostlist hosts munge node render user; do
+	for opt in -h --help; do
+		test_expect_success "$cmd $opt prints usage on stdout" '
+			"$PIHPC" $cmd $opt >out 2>err &&
+			grep "^usage: pihpc $cmd" out &&
+			test_must_be_empty err
+		'
+	done
+done
+
+test_expect_success 'unknown subcommand option: exit 2 with usage' '
+	test_expect_code 2 "$PIHPC" dirs ensure --x 2>err &&
+	cat >expect <<-\EOF &&
+	pihpc: error: unknown option '\''--x'\''
+	usage: pihpc dirs ensure --role master|compute|storage
+	EOF
+	test_cmp expect err
+'
+
+test_expect_success 'unknown short option: exit 2' '
+	test_expect_code 2 "$PIHPC" hostlist expand -q n1 2>err &&
+	grep "^pihpc: error: unknown option '\''-q'\''$" err
+'
+
+test_expect_success 'missing option value: exit 2' '
+	test_expect_code 2 "$PIHPC" render --role 2>err &&
+	grep "^pihpc: error: option '\''--role'\'' requires a value$" err
+'
+
+test_expect_success 'unknown verb: exit 2' '
+	test_expect_code 2 "$PIHPC" hosts frob 2>err &&
+	grep "^pihpc: error: unknown subcommand '\''frob'\''$" err
+'
+
+test_expect_success 'hostlist expand' '
+	"$PIHPC" hostlist expand "rpnode[01-02],a[1-2]b[3-4]" >out &&
+	printf "%s\n" rpnode01 rpnode02 a1b3 a1b4 a2b3 a2b4 >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'hostlist expand error: exit 1 with position' '
+	test_expect_code 1 "$PIHPC" hostlist expand "n[1-" 2>err &&
+	echo "pihpc: error: hostlist '\''n[1-'\'': unterminated '\''['\'' at position 2" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'hostlist compress' '
+	"$PIHPC" hostlist compress n1 n2,n3 n7 >out &&
+	echo "n[1-3,7]" >expect &&
+	test_cmp expect out
+'
+test_done
