@@ -54,7 +54,7 @@ deps:
 # The four .debs, in a directory that apt can use as a flat repository.
 deb: deps
 	mkdir -p $(BUILD)
-	dpkg-buildpackage -b -uc -us -a$(ARCH) --buildinfo-option=-O --changes-option=-O >$(BUILD)/.deb.log 2>&1 \
+	dpkg-buildpackage -b -uc -us -a$(ARCH) >$(BUILD)/.deb.log 2>&1 \
 	  || { tail -40 $(BUILD)/.deb.log; exit 1; }
 	rm -rf $(REPO) && mkdir -p $(REPO)
 	mv ../pihpc-*_$(VERSION)_*.deb $(REPO)/

@@ -85,7 +85,8 @@ _set(const struct pihpc_ctx *ctx, int argc, char **argv)
 	if (pihpc_conf_set_text(path.buf, text.buf, text.len, argv,
 				(size_t)argc, &out, &errs) < 0)
 		_die_errors(&errs);
-	if (pihpc_write_atomic(path.buf, out.buf, out.len, 0644, &res, err,
+	if (pihpc_make_parents(path.buf, 0755, err, sizeof(err)) < 0 ||
+	    pihpc_write_atomic(path.buf, out.buf, out.len, 0644, &res, err,
 			       sizeof(err)) < 0)
 		die("%s", err);
 	if (res == PIHPC_WRITTEN)

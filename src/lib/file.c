@@ -188,3 +188,30 @@ out:
 	strbuf_release(&dir);
 	return rc;
 }
+
+/*
+ * Create the directories leading to [path] that are missing, each with
+ * [mode]; existing ones are left as they are.
+ */
+int
+pihpc_make_parents(const char *path, mode_t mode, char *err, size_t errlen)
+{
+	struct strbuf dir = STRBUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	strbuf_addstr(&dir, path);
+	/* Walk each '/' after the first character: "/a/b/c" makes /a, /a/b. */
+	for (i = 1; i < dir.len && rc == 0; i++) {
+		if (dir.buf[i] != '/')
+			continue;
+		dir.buf[i] = '\0';
+		if (mkdir(dir.buf, mode) < 0 && errno != EEXIST)
+			rc = pihpc_err_errno(err, errlen,
+					     "cannot create directory '%s'",
+					     dir.buf);
+		dir.buf[i] = '/';
+	}
+	strbuf_release(&dir);
+	return rc;
+}

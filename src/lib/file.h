@@ -35,4 +35,10 @@ int pihpc_write_atomic(const char *path, const void *data, size_t len,
 		       mode_t mode, enum pihpc_write_result *result,
 		       char *err, size_t errlen);
 
+/*
+ * Create the missing directories leading to [path], each with [mode].
+ */
+int pihpc_make_parents(const char *path, mode_t mode, char *err,
+		       size_t errlen);
+
 #endif /* PIHPC_FILE_H */
