@@ -33,6 +33,7 @@ install: all
 	  install -D -m 0644 units/$$unit-pihpc.conf \
 	    $(DESTDIR)$(unitdir)/$$unit.service.d/pihpc.conf || exit 1; \
 	done
+	install -D -m 0644 units/pihpc-repo.service $(DESTDIR)$(unitdir)/pihpc-repo.service
 	install -d $(DESTDIR)$(prefix)/share/pihpc/sh
 	install -m 0644 postinst-helpers/*.sh $(DESTDIR)$(prefix)/share/pihpc/sh/
 

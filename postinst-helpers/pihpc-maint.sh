@@ -11,12 +11,17 @@ PIHPC_CONF=/etc/pihpc/cluster.conf
 # Questions of pihpc-common in the order they are asked, with the
 # priority of each.  Each maps to the cluster.conf key of the same name with
 # '-' turned into '_'.
+# shellcheck disable=SC2034 # used by the maintainer scripts
 PIHPC_COMMON_QUESTIONS="high:controller medium:cluster-name medium:storage
 medium:domain medium:subnet medium:hosts medium:slurm-uid"
 
 # cluster.conf keys whose question is a debconf boolean (true/false in
 # debconf, yes/no in the file).
 PIHPC_BOOLEAN_KEYS="master_is_compute"
+
+# shellcheck disable=SC2034 # used by the maintainer scripts
+PIHPC_MASTER_QUESTIONS="medium:master-is-compute medium:accounting-users
+medium:accounting-user-limits"
 
 pihpc_key_of() {
 	printf '%s
@@ -120,7 +125,9 @@ pihpc_config_ask() {
 			db_input "${_aq%%:*}" "$_apkg/${_aq#*:}" || _shown=no
 			db_go || true
 			_reason=$(_pihpc_problem_with "$_aq" "$_apkg" "$@")
-			[ -n "$_reason" ] && [ "$_shown" = yes ] || break
+			if [ -z "$_reason" ] || [ "$_shown" = no ]; then
+				break
+			fi
 			db_subst pihpc-common/invalid reason "$_reason"
 			db_input critical pihpc-common/invalid || true
 			db_fset "$_apkg/${_aq#*:}" seen false
@@ -138,46 +145,157 @@ pihpc_ucf_install() {
 	ucfr "$_pkg" "$_dest"
 }
 
-# Forget a ucf-managed file on purge, with ucf's backup copies.
-pihpc_ucf_purge() {
-	_dest=$1
-	_pkg=$2
-	for _ext in .ucf-new .ucf-old .ucf-dist ""; do
-		rm -f "$_dest$_ext"
-	done
-	if command -v ucf >/dev/null 2>&1; then
-		ucf --purge "$_dest"
-	fi
-	if command -v ucfr >/dev/null 2>&1; then
-		ucfr --purge "$_pkg" "$_dest"
-	fi
-}
-
 pihpc_systemd_reload() {
 	if [ -d /run/systemd/system ]; then
 		systemctl --system daemon-reload >/dev/null || true
 	fi
 }
 
+pihpc_warn() {
+	echo "pihpc: warning: $*" >&2
+}
+
 pihpc_role_installed() {
 	[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "pihpc-$1" 2>/dev/null)" = "ii " ]
 }
 
+# Restart unit $1 when systemd runs (not in a chroot or image build).
+_pihpc_restart() {
+	if [ -d /run/systemd/system ]; then
+		deb-systemd-invoke restart "$1"
+	fi
+}
+
+_pihpc_this_host_is_controller() {
+	[ "$(pihpc config get controller)" = "$(hostname -s 2>/dev/null || hostname)" ]
+}
+
+# Render slurm.conf and cgroup.conf and hand them to ucf: a local edit is
+# kept and offered as a three-way merge, never silently overwritten.
+_pihpc_render_slurm() {
+	_rdir=$(mktemp -d)
+	pihpc render --role "$1" --out "$_rdir"
+	for _f in slurm.conf cgroup.conf; do
+		pihpc_ucf_install "$_rdir/$_f" "/etc/slurm/$_f" "pihpc-$1"
+	done
+	rm -rf "$_rdir"
+}
+
+# The NFS mounts of /home and /nfs from the storage node.  A storage node
+# that is down must not fail the installation: the mounts are nofail and
+# are tried again at boot.
+_pihpc_nfs_client() {
+	pihpc fstab apply
+	pihpc_systemd_reload
+	for _p in $(pihpc config get nfs_exports | sed 's/([^)]*)//g'); do
+		mountpoint -q "$_p" || mount "$_p" ||
+			pihpc_warn "cannot mount '$_p' from the storage node now; it is mounted at boot"
+	done
+}
+
+# slurmd in configless mode, with this node's hardware, joining the
+# controller by itself (dynamic registration).
+_pihpc_slurmd() {
+	pihpc slurmd env >/dev/null
+	pihpc_systemd_reload
+	_pihpc_restart slurmd.service
+	if [ -d /run/systemd/system ]; then
+		pihpc node join ||
+			pihpc_warn "slurmd has not joined yet; it keeps trying (journalctl -u slurmd)"
+	fi
+}
+
+_pihpc_apply_storage() {
+	pihpc exports apply
+	pihpc repo init
+	printf 'A:%s\nD:*\n' "$(pihpc config get subnet)" |
+		pihpc block set /etc/pihpc/repo-httpd.conf access >/dev/null
+}
+
+_pihpc_apply_master() {
+	pihpc dirs ensure --role master
+	_pihpc_nfs_client
+	_pihpc_render_slurm master
+	if pihpc munge key generate | grep -q '^updated'; then
+		_pihpc_restart munge.service
+	fi
+	pihpc munge key publish ||
+		pihpc_warn "compute nodes cannot get the munge key until /nfs is shared"
+	pihpc db ensure
+	pihpc_systemd_reload
+	if [ -d /run/systemd/system ]; then
+		# The start order Slurm needs: MariaDB (a dependency, already
+		# up), slurmdbd, the cluster registered, then slurmctld.
+		deb-systemd-invoke restart slurmdbd.service
+		pihpc accounting register
+		deb-systemd-invoke restart slurmctld.service
+	fi
+	if [ "$(pihpc config get master_is_compute)" = yes ]; then
+		_pihpc_slurmd
+	elif [ -d /run/systemd/system ]; then
+		deb-systemd-invoke stop slurmd.service
+	fi
+}
+
+_pihpc_apply_compute() {
+	pihpc dirs ensure --role compute
+	_pihpc_nfs_client
+	if [ -f /boot/firmware/cmdline.txt ] || [ -f /boot/cmdline.txt ]; then
+		db_get pihpc-compute/cgroup-cmdline
+		if [ "$RET" = true ]; then
+			pihpc cmdline ensure
+		fi
+	fi
+	pihpc cmdline check ||
+		pihpc_warn "Slurm cannot confine jobs on this node until the cgroups above are enabled"
+	# On the controller the key is pihpc-master's own.
+	if ! _pihpc_this_host_is_controller &&
+		pihpc munge key install | grep -q '^updated'; then
+		_pihpc_restart munge.service
+	fi
+	pihpc munge check
+	_pihpc_slurmd
+}
+
 # Bring the node's files and daemons in line with cluster.conf for role $1.
+# What the commands report goes to stderr: stdout belongs to debconf.
 pihpc_apply_role() {
+	_pihpc_apply_role "$@" >&2
+}
+
+_pihpc_apply_role() {
 	case "$1" in
-	storage | master | compute) ;;
+	storage) _pihpc_apply_storage ;;
+	master) _pihpc_apply_master ;;
+	compute) _pihpc_apply_compute ;;
 	*)
 		echo "pihpc: unknown role '$1'" >&2
 		return 1
 		;;
 	esac
-	pihpc_systemd_reload
 }
 
-# Take back what pihpc_apply_role added to files other packages own.
+# Take back what pihpc_apply_role added to files other packages own; the
+# data (exported directories, accounting database, keys) stays.
 pihpc_unapply_role() {
-	:
+	_pihpc_unapply_role "$@" >&2
+}
+
+_pihpc_unapply_role() {
+	case "$1" in
+	storage)
+		pihpc exports remove
+		;;
+	master | compute)
+		if [ -d /run/systemd/system ]; then
+			deb-systemd-invoke stop slurmd.service || true
+			pihpc node leave || true
+		fi
+		if ! pihpc_role_installed compute || ! pihpc_role_installed master; then
+			pihpc fstab remove
+		fi
+		;;
+	esac
 }
 
 # After "dpkg-reconfigure pihpc-common", re-apply every configured role.
