@@ -58,6 +58,7 @@ deb: deps
 	dpkg-buildpackage -b -uc -us -a$(ARCH) >$(BUILD)/.deb.log 2>&1 \
 	  || { tail -40 $(BUILD)/.deb.log; exit 1; }
 	rm -rf $(REPO) && mkdir -p $(REPO)
+	rm -f ../pihpc-*-dbgsym_$(VERSION)_*.deb
 	mv ../pihpc-*_$(VERSION)_*.deb $(REPO)/
 	rm -f ../pihpc_$(VERSION)_*.changes ../pihpc_$(VERSION)_*.buildinfo
 	cd $(REPO) && apt-ftparchive packages . > Packages && \
