@@ -205,8 +205,16 @@ _pihpc_slurmd() {
 	fi
 }
 
+# nfs-server reads /etc/exports when it starts; where it cannot run (a
+# container, a kernel without nfsd) the exports wait for it.
+_pihpc_reload_exports() {
+	exportfs -ra ||
+		pihpc_warn "the NFS server did not take the exports now; it reads /etc/exports when it starts"
+}
+
 _pihpc_apply_storage() {
-	pihpc exports apply
+	pihpc exports apply --no-reload
+	_pihpc_reload_exports
 	pihpc repo init
 	printf 'A:%s\nD:*\n' "$(pihpc config get subnet)" |
 		pihpc block set /etc/pihpc/repo-httpd.conf access >/dev/null
@@ -284,12 +292,16 @@ pihpc_unapply_role() {
 _pihpc_unapply_role() {
 	case "$1" in
 	storage)
-		pihpc exports remove
+		pihpc exports remove --no-reload
+		_pihpc_reload_exports
 		;;
 	master | compute)
 		if [ -d /run/systemd/system ]; then
+			# scontrol on a configless node needs slurmd's cached
+			# configuration: leave first, then stop.  A node that
+			# still runs jobs stops the removal, with the reason.
+			pihpc node leave
 			deb-systemd-invoke stop slurmd.service || true
-			pihpc node leave || true
 		fi
 		if ! pihpc_role_installed compute || ! pihpc_role_installed master; then
 			pihpc fstab remove

@@ -21,14 +21,21 @@ struct cmd_struct {
 
 /* Sorted by name. */
 static const struct cmd_struct commands[] = {
+	{ "accounting", cmd_accounting, "register the cluster, account and users in slurmdbd" },
 	{ "block", cmd_block, "set or remove a managed block in a file" },
+	{ "cmdline", cmd_cmdline, "kernel command line words and cgroup check" },
 	{ "config", cmd_config, "check, get, set or dump /etc/pihpc/cluster.conf" },
+	{ "db", cmd_db, "create or drop slurmdbd's MariaDB database" },
 	{ "dirs", cmd_dirs, "create Slurm's directories with owners and modes" },
+	{ "exports", cmd_exports, "apply or remove the NFS exports in /etc/exports" },
+	{ "fstab", cmd_fstab, "apply or remove the NFS mounts in /etc/fstab" },
 	{ "hostlist", cmd_hostlist, "expand or compress Slurm hostlists" },
 	{ "hosts", cmd_hosts, "apply or remove the cluster's block in /etc/hosts" },
-	{ "munge", cmd_munge, "check a MUNGE credential round trip" },
-	{ "node", cmd_node, "detect this node's CPUs and memory for Slurm" },
+	{ "munge", cmd_munge, "check MUNGE; generate, publish, install the cluster key" },
+	{ "node", cmd_node, "detect this node's hardware; join or leave the cluster" },
 	{ "render", cmd_render, "render slurm.conf and cgroup.conf from templates" },
+	{ "repo", cmd_repo, "the storage node's signed apt repository" },
+	{ "slurmd", cmd_slurmd, "write the options of this node's slurmd" },
 	{ "user", cmd_user, "ensure the slurm user and group ids" },
 };
 
@@ -49,7 +56,7 @@ _help(void)
 		     "  --version      show the version\n\n"
 		     "Commands:\n", PIHPC_USAGE);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		(void)printf("  %-10s %s\n", commands[i].name,
+		(void)printf("  %-12s %s\n", commands[i].name,
 			     commands[i].summary);
 	(void)printf("\nRun 'pihpc COMMAND --help' for a command's usage.\n");
 	exit(fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE);

@@ -20,14 +20,21 @@
 
 #define EXIT_USAGE 2
 
+int cmd_accounting(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_block(int argc, char **argv, const struct pihpc_ctx *ctx);
+int cmd_cmdline(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_config(int argc, char **argv, const struct pihpc_ctx *ctx);
+int cmd_db(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_dirs(int argc, char **argv, const struct pihpc_ctx *ctx);
+int cmd_exports(int argc, char **argv, const struct pihpc_ctx *ctx);
+int cmd_fstab(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_hostlist(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_hosts(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_munge(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_node(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_render(int argc, char **argv, const struct pihpc_ctx *ctx);
+int cmd_slurmd(int argc, char **argv, const struct pihpc_ctx *ctx);
+int cmd_repo(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_user(int argc, char **argv, const struct pihpc_ctx *ctx);
 
 /* "pihpc: error: MSG" on stderr, then exit 1. */

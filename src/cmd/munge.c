@@ -1,21 +1,78 @@
 /*
- * munge.c - "pihpc munge check": a credential round trip via munged.
+ * munge.c - "pihpc munge check": a credential round trip via munged;
+ * "pihpc munge key ...": one munge key for the whole cluster.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
 
-#define MUNGE_USAGE "pihpc munge check [--socket PATH]"
+#define MUNGE_USAGE \
+	"pihpc munge check [--socket PATH] | key generate|publish|install|status"
+#define KEY_USAGE "pihpc munge key generate|publish|install|status"
 
 static const char munge_help[] =
 	"\n"
-	"Encode a MUNGE credential and decode it again through the local\n"
-	"munged.  On failure the reason and a hint are printed (munged not\n"
-	"running, key differing between nodes, clocks out of sync).  The key\n"
-	"itself is never read.\n"
+	"check: encode a MUNGE credential and decode it again through the\n"
+	"local munged.  On failure the reason and a hint are printed (munged\n"
+	"not running, key differing between nodes, clocks out of sync).\n"
 	"\n"
-	"  -s, --socket PATH   munged's socket (default: libmunge's)\n";
+	"  -s, --socket PATH   munged's socket (default: libmunge's)\n"
+	"\n"
+	"key: manage the cluster's single munge key; see 'pihpc munge key --help'.\n";
+
+static const char key_help[] =
+	"\n"
+	"  generate   (controller) replace the host's key with a new random\n"
+	"             cluster key, once: a marker in /var/lib/pihpc holds its\n"
+	"             SHA-256\n"
+	"  publish    (controller) copy it to /nfs/pihpc/munge.key, root only\n"
+	"  install    (compute) copy /nfs/pihpc/munge.key to /etc/munge/munge.key\n"
+	"  status     print the first 16 hex digits of the key's SHA-256, to\n"
+	"             compare nodes\n"
+	"\n"
+	"generate and install print \"updated '/etc/munge/munge.key'\" when the\n"
+	"key changed: munged must then be restarted.  The key itself is never\n"
+	"printed.\n";
+
+/*****************************************************************************
+ *  Private Functions
+ *****************************************************************************/
+
+static int
+_key(int argc, char **argv, const struct pihpc_ctx *ctx)
+{
+	const char *action = cmd_verb(argc, argv, KEY_USAGE, key_help);
+	struct strlist done = STRLIST_INIT;
+	char err[1024], fp[PIHPC_MUNGE_KEY_FP + 1];
+	struct strbuf path = STRBUF_INIT;
+	int i, rc;
+
+	i = cmd_no_options(argc - 1, argv + 1, KEY_USAGE, key_help) + 1;
+	if (i < argc)
+		usage_die(KEY_USAGE, "too many arguments");
+	if (!strcmp(action, "generate")) {
+		rc = pihpc_munge_key_generate(ctx, &done, err, sizeof(err));
+	} else if (!strcmp(action, "publish")) {
+		rc = pihpc_munge_key_publish(ctx, &done, err, sizeof(err));
+	} else if (!strcmp(action, "install")) {
+		rc = pihpc_munge_key_install(ctx, &done, err, sizeof(err));
+	} else if (!strcmp(action, "status")) {
+		rc = pihpc_munge_key_fingerprint(ctx, PIHPC_MUNGE_KEY, fp, err,
+						 sizeof(err));
+		if (rc == 0)
+			(void)printf("%s  %s\n", fp,
+				     pihpc_path(ctx, PIHPC_MUNGE_KEY, &path));
+	} else {
+		usage_die(KEY_USAGE, "unknown subcommand '%s'", action);
+	}
+	print_done(&done);
+	strlist_clear(&done);
+	strbuf_release(&path);
+	if (rc < 0)
+		die("%s", err);
+	return 0;
+}
 
 /*****************************************************************************
  *  Public Functions
@@ -34,7 +91,8 @@ cmd_munge(int argc, char **argv, const struct pihpc_ctx *ctx)
 	char err[1024];
 	int c;
 
-	(void)ctx;
+	if (!strcmp(verb, "key"))
+		return _key(argc - 1, argv + 1, ctx);
 	optind = 0;
 	while ((c = cmd_getopt(argc - 1, argv + 1, ":hs:", opts, MUNGE_USAGE,
 			       munge_help)) != -1)

@@ -37,7 +37,8 @@ static int _v_max_nodes(const char *v, struct strbuf *why);
 static int _v_word(const char *v, struct strbuf *why);
 static int _v_time(const char *v, struct strbuf *why);
 static int _v_mem(const char *v, struct strbuf *why);
-static int _v_nfs_options(const char *v, struct strbuf *why);
+static int _v_opt_hostname(const char *v, struct strbuf *why);
+static int _v_nfs_exports(const char *v, struct strbuf *why);
 static int _v_user(const char *v, struct strbuf *why);
 static int _v_users(const char *v, struct strbuf *why);
 static int _v_tres(const char *v, struct strbuf *why);
@@ -47,7 +48,7 @@ static int _v_yesno(const char *v, struct strbuf *why);
 static const struct key_def keys[PIHPC_NKEYS] = {
 	{ "cluster_name", "raspi-hpc-cluster", _v_cluster_name },
 	{ "controller", "rpnode01", _v_hostname },
-	{ "storage", "filenode01", _v_hostname },
+	{ "storage", "filenode01", _v_opt_hostname },
 	{ "domain", "home.local", _v_domain },
 	{ "subnet", "10.0.0.0/24", _v_subnet },
 	{ "hosts", "10.0.0.1 rpnode01, 10.0.0.2 rpnode02, 10.0.0.3 filenode01",
@@ -65,10 +66,8 @@ static const struct key_def keys[PIHPC_NKEYS] = {
 	{ "partition_default_time", "1-00:00:00", _v_time },
 	{ "partition_max_time", "30-00:00:00", _v_time },
 	{ "partition_def_mem_per_cpu", "200", _v_mem },
-	{ "nfs_home_options", "rw,sync,root_squash,no_subtree_check",
-	  _v_nfs_options },
-	{ "nfs_nfs_options", "rw,sync,no_root_squash,no_subtree_check",
-	  _v_nfs_options },
+	{ "nfs_exports", "/home(rw,sync,root_squash,no_subtree_check) "
+	  "/nfs(rw,sync,no_root_squash,no_subtree_check)", _v_nfs_exports },
 	{ "accounting_account", "compute", _v_user },
 	{ "accounting_users", "pi", _v_users },
 	{ "accounting_user_limits", "cpu=4,mem=1gb", _v_tres },
@@ -351,17 +350,62 @@ _v_mem(const char *v, struct strbuf *why)
 	return _v_range(v, 1, 100000000, why);
 }
 
+/* An empty value means "none" (no storage node). */
 static int
-_v_nfs_options(const char *v, struct strbuf *why)
+_v_opt_hostname(const char *v, struct strbuf *why)
 {
-	size_t n = strlen(v);
+	return *v ? _v_hostname(v, why) : 0;
+}
 
-	if (!n || strspn(v, LOWER DIGIT "_=,:./-") != n || v[0] == ',' ||
-	    v[n - 1] == ',' || strstr(v, ",,")) {
-		strbuf_addf(why, "invalid NFS options (want opt,opt=value,...): '%s'", v);
-		return -1;
+/* Check the export path [p, p+n): absolute, clean, not "/" itself. */
+static int
+_export_path_ok(const char *p, size_t n)
+{
+	size_t i = 1;
+
+	if (n < 2 || p[0] != '/' || p[n - 1] == '/' ||
+	    strspn(p, LOWER UPPER DIGIT "/._+@:-") < n)
+		return 0;
+	while (i < n) {		/* no empty, "." or ".." components */
+		size_t c = i;
+
+		while (c < n && p[c] != '/')
+			c++;
+		if (c == i || (c - i == 1 && p[i] == '.') ||
+		    (c - i == 2 && p[i] == '.' && p[i + 1] == '.'))
+			return 0;
+		i = c + 1;
 	}
-	return 0;
+	return 1;
+}
+
+/* Check NFS options [p, p+n): "opt,opt=value,..." over [a-z0-9_=,]. */
+static int
+_export_options_ok(const char *p, size_t n)
+{
+	size_t i;
+
+	if (!n || p[0] == ',' || p[n - 1] == ',' ||
+	    strspn(p, LOWER DIGIT "_=,") < n)
+		return 0;
+	for (i = 1; i < n; i++)
+		if (p[i] == ',' && p[i - 1] == ',')
+			return 0;
+	return 1;
+}
+
+static int
+_v_nfs_exports(const char *v, struct strbuf *why)
+{
+	struct strlist paths = STRLIST_INIT, opts = STRLIST_INIT;
+	char err[512];
+	int rc = pihpc_nfs_exports_parse(v, &paths, &opts, err, sizeof(err));
+
+	if (rc < 0)
+		strbuf_addstr(why, err);
+	strlist_clear(&paths);
+	strlist_clear(&opts);
+	return rc;
 }
 
 static int
@@ -869,6 +913,51 @@ pihpc_time_parse(const char *s, long *minutes)
 		*minutes = (long)(f[0] * 60 + f[1]) + (f[2] ? 1 : 0);
 		return 0;
 	}
+}
+
+int
+pihpc_nfs_exports_parse(const char *value, struct strlist *paths,
+			struct strlist *options, char *err, size_t errlen)
+{
+	const char *p = value + strspn(value, BLANKS);
+
+	while (*p) {
+		size_t n = strcspn(p, BLANKS);
+		const char *open = memchr(p, '(', n);
+		size_t pl = open ? (size_t)(open - p) : n;
+		struct strbuf path = STRBUF_INIT;
+
+		if (p[0] != '/')
+			return pihpc_err(err, errlen,
+				"export path must be absolute, without a client (the client is the subnet): '%.*s'",
+				(int)n, p);
+		if (!open || p[n - 1] != ')')
+			return pihpc_err(err, errlen,
+				"invalid export (want /PATH(OPTIONS)): '%.*s'",
+				(int)n, p);
+		if (!_export_path_ok(p, pl))
+			return pihpc_err(err, errlen,
+				"invalid export path: '%.*s'", (int)pl, p);
+		if (!_export_options_ok(open + 1, n - pl - 2))
+			return pihpc_err(err, errlen,
+				"invalid NFS options (want opt,opt=value,...): '%.*s'",
+				(int)n, p);
+		strbuf_add(&path, p, pl);
+		if (strlist_has(paths, path.buf)) {
+			(void)pihpc_err(err, errlen,
+					"duplicate export path: '%s'", path.buf);
+			strbuf_release(&path);
+			return -1;
+		}
+		strlist_push(paths, path.buf);
+		strbuf_reset(&path);
+		strbuf_add(&path, open + 1, n - pl - 2);
+		strlist_push(options, path.buf);
+		strbuf_release(&path);
+		p += n;
+		p += strspn(p, BLANKS);
+	}
+	return 0;
 }
 
 int

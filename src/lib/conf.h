@@ -33,8 +33,7 @@ enum pihpc_key {
 	PIHPC_PARTITION_DEFAULT_TIME,
 	PIHPC_PARTITION_MAX_TIME,
 	PIHPC_PARTITION_DEF_MEM_PER_CPU,
-	PIHPC_NFS_HOME_OPTIONS,
-	PIHPC_NFS_NFS_OPTIONS,
+	PIHPC_NFS_EXPORTS,
 	PIHPC_ACCOUNTING_ACCOUNT,
 	PIHPC_ACCOUNTING_USERS,
 	PIHPC_ACCOUNTING_USER_LIMITS,
@@ -116,6 +115,14 @@ void pihpc_conf_compute_nodes(const struct pihpc_conf *c,
  * "UNLIMITED") into minutes (-1 for unlimited).
  */
 int pihpc_time_parse(const char *s, long *minutes);
+
+/*
+ * Split an "nfs_exports" value ("/home(rw,sync) /nfs(rw)") into export
+ * [paths] and their [options], in order.  -1 with a reason in [err]
+ * ("duplicate export path: '/home'") if it is invalid.
+ */
+int pihpc_nfs_exports_parse(const char *value, struct strlist *paths,
+			    struct strlist *options, char *err, size_t errlen);
 
 /* 0 if [s] is a host name: dot-separated RFC 1123 labels. */
 int pihpc_check_hostname(const char *s);

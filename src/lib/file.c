@@ -98,10 +98,14 @@ pihpc_read_file(const char *path, struct strbuf *sb, char *err, size_t errlen)
 	return 0;
 }
 
-int
-pihpc_write_atomic(const char *path, const void *data, size_t len,
-		   mode_t mode, enum pihpc_write_result *result,
-		   char *err, size_t errlen)
+/*
+ * pihpc_write_atomic() and, when [force] is set, pihpc_write_atomic_mode():
+ * [force]'s mode and owner instead of the old file's.
+ */
+static int
+_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+	      const struct pihpc_file_mode *force,
+	      enum pihpc_write_result *result, char *err, size_t errlen)
 {
 	struct strbuf old = STRBUF_INIT, tmp = STRBUF_INIT, dir = STRBUF_INIT;
 	const char *base = strrchr(path, '/');
@@ -121,7 +125,10 @@ pihpc_write_atomic(const char *path, const void *data, size_t len,
 	if (have_old && S_ISREG(st.st_mode)) {
 		if (pihpc_read_file(path, &old, err, errlen) < 0)
 			goto out;
-		if (old.len == len && !memcmp(old.buf, data, len)) {
+		if (old.len == len && !memcmp(old.buf, data, len) &&
+		    (!force || ((st.st_mode & 07777) == force->mode &&
+				st.st_uid == force->uid &&
+				st.st_gid == force->gid))) {
 			rc = 0;
 			goto out;
 		}
@@ -147,12 +154,18 @@ pihpc_write_atomic(const char *path, const void *data, size_t len,
 				      tmp.buf);
 		goto fail;
 	}
-	if (have_old && fchown(fd, st.st_uid, st.st_gid) < 0) {
+	if ((force || have_old) &&
+	    fchown(fd, force ? force->uid : st.st_uid,
+		   force ? force->gid : st.st_gid) < 0) {
 		(void)pihpc_err_errno(err, errlen, "cannot set owner of '%s'",
 				      tmp.buf);
 		goto fail;
 	}
-	if (fchmod(fd, have_old ? (st.st_mode & 07777) : mode) < 0) {
+	if (force)
+		mode = force->mode;
+	else if (have_old)
+		mode = st.st_mode & 07777;
+	if (fchmod(fd, mode) < 0) {
 		(void)pihpc_err_errno(err, errlen, "cannot set mode of '%s'",
 				      tmp.buf);
 		goto fail;
@@ -183,10 +196,30 @@ fail:
 		(void)close(fd);
 	(void)unlink(tmp.buf);
 out:
+	if (force && force->secret)
+		explicit_bzero(old.buf, old.alloc);
 	strbuf_release(&old);
 	strbuf_release(&tmp);
 	strbuf_release(&dir);
 	return rc;
+}
+
+int
+pihpc_write_atomic(const char *path, const void *data, size_t len,
+		   mode_t mode, enum pihpc_write_result *result,
+		   char *err, size_t errlen)
+{
+	return _write_atomic(path, data, len, mode, NULL, result, err, errlen);
+}
+
+int
+pihpc_write_atomic_mode(const char *path, const void *data, size_t len,
+			const struct pihpc_file_mode *fm,
+			enum pihpc_write_result *result, char *err,
+			size_t errlen)
+{
+	return _write_atomic(path, data, len, fm->mode, fm, result, err,
+			     errlen);
 }
 
 /*

@@ -35,6 +35,25 @@ int pihpc_write_atomic(const char *path, const void *data, size_t len,
 		       mode_t mode, enum pihpc_write_result *result,
 		       char *err, size_t errlen);
 
+/* Mode and owner that pihpc_write_atomic_mode() gives the file. */
+struct pihpc_file_mode {
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	int secret;	/* wipe the old content read for comparison */
+};
+
+/*
+ * As pihpc_write_atomic(), but the file always gets [fm]'s mode and owner
+ * (also when it existed with others); a file with the same content but
+ * another mode or owner is replaced too (PIHPC_WRITTEN).  The temporary
+ * file is created 0600, so the data is never readable by others.
+ */
+int pihpc_write_atomic_mode(const char *path, const void *data, size_t len,
+			    const struct pihpc_file_mode *fm,
+			    enum pihpc_write_result *result, char *err,
+			    size_t errlen);
+
 /*
  * Create the missing directories leading to [path], each with [mode].
  */

@@ -9,18 +9,27 @@
 #ifndef PIHPC_H
 #define PIHPC_H
 
+#include "acct.h"
 #include "block.h"
+#include "cmdline.h"
 #include "conf.h"
+#include "db.h"
 #include "dirs.h"
 #include "error.h"
 #include "file.h"
 #include "hostlist.h"
 #include "mungecheck.h"
+#include "mungekey.h"
+#include "nfs.h"
 #include "node.h"
 #include "path.h"
 #include "proc.h"
 #include "render.h"
+#include "repo.h"
 #include "run.h"
+#include "runner.h"
+#include "sha256.h"
+#include "slurmd.h"
 #include "strbuf.h"
 #include "user.h"
 

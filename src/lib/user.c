@@ -319,3 +319,18 @@ out:
 	strbuf_release(&path);
 	return rc;
 }
+
+int
+pihpc_group_lookup(const struct pihpc_ctx *ctx, const char *name, gid_t *gid,
+		   char *err, size_t errlen)
+{
+	struct accounts a;
+
+	memset(&a, 0, sizeof(a));
+	if (_read_group(ctx, name, (gid_t)-1, &a, err, errlen) < 0)
+		return -1;
+	if (!a.have_group)
+		return 0;
+	*gid = a.group_gid;
+	return 1;
+}

@@ -27,6 +27,13 @@ int pihpc_user_lookup(const struct pihpc_ctx *ctx, const char *name,
 		      uid_t *uid, gid_t *gid, char *err, size_t errlen);
 
 /*
+ * Look up group [name] in ROOT/etc/group.  Returns 1 and fills [gid] if
+ * found, 0 if not, -1 on error.
+ */
+int pihpc_group_lookup(const struct pihpc_ctx *ctx, const char *name,
+		       gid_t *gid, char *err, size_t errlen);
+
+/*
  * Make user and group [name] exist with ids [uid] and [gid]:
  *  - missing: groupadd/useradd --system (with --prefix ROOT if not /);
  *  - right ids: nothing;

@@ -101,7 +101,7 @@ test_every_bad_line_reported(void **state)
 		"bogus = 1\n"
 		"just text\n"
 		"controller = rpnode02\n"
-		"nfs_home_options = rw sync\n", &c, &e), -1);
+		"nfs_exports = /home(rw,sync) /home(ro)\n", &c, &e), -1);
 	assert_string_equal(e.buf,
 		"/etc/pihpc/cluster.conf:1: 'cluster_name': invalid cluster name (want [a-z][a-z0-9_-]*, at most 40 characters): 'Raspi'\n"
 		"/etc/pihpc/cluster.conf:2: 'controller': invalid host name: '-bad'\n"
@@ -120,7 +120,7 @@ test_every_bad_line_reported(void **state)
 		"/etc/pihpc/cluster.conf:15: unknown key 'bogus'\n"
 		"/etc/pihpc/cluster.conf:16: expected 'key = value': 'just text'\n"
 		"/etc/pihpc/cluster.conf:17: duplicate key 'controller' (first set at line 2)\n"
-		"/etc/pihpc/cluster.conf:18: 'nfs_home_options': invalid NFS options (want opt,opt=value,...): 'rw sync'\n");
+		"/etc/pihpc/cluster.conf:18: 'nfs_exports': duplicate export path: '/home'\n");
 	pihpc_conf_release(&c);
 	strbuf_release(&e);
 }
@@ -195,6 +195,85 @@ test_check_value(void **state)
 	assert_int_equal(pihpc_check_hostname("rpnode01.home.local"), 0);
 	assert_int_equal(pihpc_check_hostname("a..b"), -1);
 	assert_int_equal(pihpc_check_hostname("under_score"), -1);
+}
+
+/* Check "nfs_exports = [v]"; [why] is the expected reason or NULL. */
+static void
+_exports(const char *v, const char *why)
+{
+	char err[512];
+	int rc = pihpc_conf_check_value("nfs_exports", v, err, sizeof(err));
+
+	if (!why) {
+		if (rc != 0)
+			fail_msg("'%s': %s", v, err);
+		return;
+	}
+	assert_int_equal(rc, -1);
+	assert_string_equal(err, why);
+}
+
+static void
+test_nfs_exports(void **state)
+{
+	struct strlist paths = STRLIST_INIT, opts = STRLIST_INIT;
+	struct strbuf e = STRBUF_INIT;
+	struct pihpc_conf c;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(_parse("", &c, &e), 0);
+	assert_string_equal(pihpc_conf_get(&c, PIHPC_NFS_EXPORTS),
+		"/home(rw,sync,root_squash,no_subtree_check) "
+		"/nfs(rw,sync,no_root_squash,no_subtree_check)");
+	assert_int_equal(pihpc_nfs_exports_parse(pihpc_conf_get(&c, PIHPC_NFS_EXPORTS),
+						 &paths, &opts, err, sizeof(err)), 0);
+	assert_int_equal(paths.nr, 2);
+	assert_string_equal(paths.v[0], "/home");
+	assert_string_equal(opts.v[0], "rw,sync,root_squash,no_subtree_check");
+	assert_string_equal(paths.v[1], "/nfs");
+	assert_string_equal(opts.v[1], "rw,sync,no_root_squash,no_subtree_check");
+	pihpc_conf_release(&c);
+	strlist_clear(&paths);
+	strlist_clear(&opts);
+
+	_exports("", NULL);
+	_exports("  /srv/data_1(ro,sync,fsid=1)\t/home(rw)  ", NULL);
+	_exports("/home(rw) /home(ro)", "'nfs_exports': duplicate export path: '/home'");
+	_exports("/home 10.0.0.0/24(rw)",
+		 "'nfs_exports': invalid export (want /PATH(OPTIONS)): '/home'");
+	_exports("/home *(rw)", "'nfs_exports': invalid export (want /PATH(OPTIONS)): '/home'");
+	_exports("*(rw)",
+		 "'nfs_exports': export path must be absolute, without a client (the client is the subnet): '*(rw)'");
+	_exports("10.0.0.0/24(rw)",
+		 "'nfs_exports': export path must be absolute, without a client (the client is the subnet): '10.0.0.0/24(rw)'");
+	_exports("home(rw)",
+		 "'nfs_exports': export path must be absolute, without a client (the client is the subnet): 'home(rw)'");
+	_exports("/home()", "'nfs_exports': invalid NFS options (want opt,opt=value,...): '/home()'");
+	_exports("/home(rw,,sync)", "'nfs_exports': invalid NFS options (want opt,opt=value,...): '/home(rw,,sync)'");
+	_exports("/home(rw,)", "'nfs_exports': invalid NFS options (want opt,opt=value,...): '/home(rw,)'");
+	_exports("/home(RW)", "'nfs_exports': invalid NFS options (want opt,opt=value,...): '/home(RW)'");
+	_exports("/home(rw)(ro)", "'nfs_exports': invalid NFS options (want opt,opt=value,...): '/home(rw)(ro)'");
+	_exports("/home(rw", "'nfs_exports': invalid export (want /PATH(OPTIONS)): '/home(rw'");
+	_exports("/(rw)", "'nfs_exports': invalid export path: '/'");
+	_exports("/home/(rw)", "'nfs_exports': invalid export path: '/home/'");
+	_exports("/a//b(rw)", "'nfs_exports': invalid export path: '/a//b'");
+	_exports("/a/../b(rw)", "'nfs_exports': invalid export path: '/a/../b'");
+	_exports("/a/./b(rw)", "'nfs_exports': invalid export path: '/a/./b'");
+	_exports("/ho*me(rw)", "'nfs_exports': invalid export path: '/ho*me'");
+	strbuf_release(&e);
+}
+
+static void
+test_storage_may_be_empty(void **state)
+{
+	char err[512];
+
+	(void)state;
+	assert_int_equal(pihpc_conf_check_value("storage", "", err, sizeof(err)), 0);
+	assert_int_equal(pihpc_conf_check_value("controller", "", err, sizeof(err)), -1);
+	assert_int_equal(pihpc_conf_check_value("storage", "-x", err, sizeof(err)), -1);
+	assert_string_equal(err, "'storage': invalid host name: '-x'");
 }
 
 static void
@@ -299,6 +378,8 @@ main(void)
 		cmocka_unit_test(test_cross_key_checks),
 		cmocka_unit_test(test_time_spec),
 		cmocka_unit_test(test_check_value),
+		cmocka_unit_test(test_nfs_exports),
+		cmocka_unit_test(test_storage_may_be_empty),
 		cmocka_unit_test(test_set_keeps_comments_and_order),
 		cmocka_unit_test(test_set_new_file_and_no_final_newline),
 		cmocka_unit_test(test_set_rejects_bad_values_and_results),

@@ -1,0 +1,54 @@
+/*
+ * fstab.c - "pihpc fstab apply|remove": the NFS mounts of a node in
+ * /etc/fstab.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+#define FSTAB_USAGE "pihpc fstab apply|remove"
+
+static const char fstab_help[] =
+	"\n"
+	"Keep the managed block 'fstab' in /etc/fstab in line with the\n"
+	"'storage' and 'nfs_exports' keys of /etc/pihpc/cluster.conf, one NFS\n"
+	"mount per export:\n"
+	"  filenode01:/home /home nfs " PIHPC_FSTAB_OPTIONS " 0 0\n"
+	"\n"
+	"  apply    create the missing mount points and write or update the\n"
+	"           block (removed when 'storage' is empty); nothing is mounted\n"
+	"  remove   remove the block, leaving the rest of the file as it was\n";
+
+/*****************************************************************************
+ *  Public Functions
+ *****************************************************************************/
+
+int
+cmd_fstab(int argc, char **argv, const struct pihpc_ctx *ctx)
+{
+	const char *verb = cmd_verb(argc, argv, FSTAB_USAGE, fstab_help);
+	struct strlist done = STRLIST_INIT;
+	char err[1024];
+	int i, rc;
+
+	i = cmd_no_options(argc - 1, argv + 1, FSTAB_USAGE, fstab_help);
+	if (strcmp(verb, "apply") && strcmp(verb, "remove"))
+		usage_die(FSTAB_USAGE, "unknown subcommand '%s'", verb);
+	if (i < argc - 1)
+		usage_die(FSTAB_USAGE, "too many arguments");
+	if (!strcmp(verb, "apply")) {
+		struct pihpc_conf conf;
+
+		load_conf_or_die(ctx, &conf);
+		rc = pihpc_fstab_apply(ctx, &conf, &done, err, sizeof(err));
+		pihpc_conf_release(&conf);
+	} else {
+		rc = pihpc_fstab_remove(ctx, &done, err, sizeof(err));
+	}
+	print_done(&done);
+	strlist_clear(&done);
+	if (rc < 0)
+		die("%s", err);
+	return 0;
+}

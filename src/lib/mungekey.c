@@ -1,0 +1,340 @@
+/*
+ * mungekey.c - one MUNGE key for the whole cluster.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "file.h"
+#include "mungekey.h"
+#include "sha256.h"
+#include "user.h"
+
+/* A key in memory: wiped and freed by _key_free(). */
+struct key {
+	unsigned char *buf;	/* PIHPC_MUNGE_KEY_MAX + 1 bytes */
+	size_t len;
+};
+
+/*****************************************************************************
+ *  Private Functions
+ *****************************************************************************/
+
+static void
+_key_init(struct key *k)
+{
+	k->buf = xmalloc(PIHPC_MUNGE_KEY_MAX + 1);
+	k->len = 0;
+}
+
+static void
+_key_free(struct key *k)
+{
+	explicit_bzero(k->buf, PIHPC_MUNGE_KEY_MAX + 1);
+	free(k->buf);
+	k->buf = NULL;
+	k->len = 0;
+}
+
+/*
+ * Read the key file [path] into [k].  -1 with errno kept (ENOENT for a
+ * missing file) and "cannot read 'PATH': reason" in [err].
+ */
+static int
+_key_read(const char *path, struct key *k, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	k->len = 0;
+	if (fd < 0)
+		return pihpc_err_errno(err, errlen, "cannot read '%s'", path);
+	while (k->len <= PIHPC_MUNGE_KEY_MAX) {
+		ssize_t n = read(fd, k->buf + k->len,
+				 PIHPC_MUNGE_KEY_MAX + 1 - k->len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			(void)pihpc_err_errno(err, errlen, "cannot read '%s'",
+					      path);
+			(void)close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		k->len += (size_t)n;
+	}
+	(void)close(fd);
+	if (k->len > PIHPC_MUNGE_KEY_MAX) {
+		errno = EFBIG;
+		return pihpc_err(err, errlen,
+				 "'%s' is too large for a munge key (more than %d bytes)",
+				 path, PIHPC_MUNGE_KEY_MAX);
+	}
+	return 0;
+}
+
+/* The ids of user and group "munge". */
+static int
+_munge_ids(const struct pihpc_ctx *ctx, uid_t *uid, gid_t *gid, char *err,
+	   size_t errlen)
+{
+	int found = pihpc_user_lookup(ctx, "munge", uid, gid, err, errlen);
+
+	if (found < 0)
+		return -1;
+	if (!found)
+		return pihpc_err(err, errlen,
+				 "user 'munge' does not exist (is the munge package installed?)");
+	found = pihpc_group_lookup(ctx, "munge", gid, err, errlen);
+	if (found < 0)
+		return -1;
+	if (!found)
+		return pihpc_err(err, errlen,
+				 "group 'munge' does not exist (is the munge package installed?)");
+	return 0;
+}
+
+/* Write [k] to [path] with [mode] and owner [uid]:[gid]. */
+static int
+_key_write(const char *path, const struct key *k, mode_t mode, uid_t uid,
+	   gid_t gid, struct strlist *done, char *err, size_t errlen)
+{
+	struct pihpc_file_mode fm = { mode, uid, gid, 1 };
+	enum pihpc_write_result res;
+
+	if (pihpc_write_atomic_mode(path, k->buf, k->len, &fm, &res, err,
+				    errlen) < 0)
+		return -1;
+	if (res == PIHPC_WRITTEN)
+		strlist_pushf(done, "updated '%s'", path);
+	return 0;
+}
+
+/*
+ * 1 if the marker holds the SHA-256 of [k], 0 if not (or missing), -1 on
+ * a read error.
+ */
+static int
+_marker_matches(const struct pihpc_ctx *ctx, const struct key *k, char *err,
+		size_t errlen)
+{
+	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
+	char hex[PIHPC_SHA256_HEX];
+	int rc = 0;
+
+	pihpc_path(ctx, PIHPC_MUNGE_KEY_MARKER, &path);
+	if (pihpc_read_file(path.buf, &text, err, errlen) < 0) {
+		rc = errno == ENOENT ? 0 : -1;
+		goto out;
+	}
+	strbuf_trim(&text);
+	pihpc_sha256_hex(k->buf, k->len, hex);
+	rc = !strcmp(text.buf, hex);
+out:
+	strbuf_release(&path);
+	strbuf_release(&text);
+	return rc;
+}
+
+/* Make [path] a directory 0700 root:root. */
+static int
+_root_dir(const char *path, struct strlist *done, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0) {
+		if (errno != ENOENT)
+			return pihpc_err_errno(err, errlen, "cannot stat '%s'",
+					       path);
+		if (mkdir(path, 0700) < 0)
+			return pihpc_err_errno(err, errlen,
+					       "cannot create directory '%s'",
+					       path);
+		if (lstat(path, &st) < 0)
+			return pihpc_err_errno(err, errlen, "cannot stat '%s'",
+					       path);
+		strlist_pushf(done, "created directory '%s'", path);
+	}
+	if (!S_ISDIR(st.st_mode))
+		return pihpc_err(err, errlen, "'%s' exists but is not a directory",
+				 path);
+	if ((st.st_uid != 0 || st.st_gid != 0) && lchown(path, 0, 0) < 0)
+		return pihpc_err_errno(err, errlen, "cannot change owner of '%s'",
+				       path);
+	if ((st.st_mode & 07777) != 0700 && chmod(path, 0700) < 0)
+		return pihpc_err_errno(err, errlen, "cannot change mode of '%s'",
+				       path);
+	return 0;
+}
+
+/*****************************************************************************
+ *  Public Functions
+ *****************************************************************************/
+
+int
+pihpc_munge_key_generate(const struct pihpc_ctx *ctx, struct strlist *done,
+			 char *err, size_t errlen)
+{
+	struct strbuf path = STRBUF_INIT, marker = STRBUF_INIT;
+	struct pihpc_file_mode fm = { 0600, 0, 0, 0 };
+	char hex[PIHPC_SHA256_HEX + 1];
+	struct key k;
+	uid_t uid;
+	gid_t gid;
+	int match, rc = -1;
+
+	_key_init(&k);
+	if (_munge_ids(ctx, &uid, &gid, err, errlen) < 0)
+		goto out;
+	pihpc_path(ctx, PIHPC_MUNGE_KEY, &path);
+	if (_key_read(path.buf, &k, err, errlen) == 0) {
+		match = _marker_matches(ctx, &k, err, errlen);
+		if (match < 0)
+			goto out;
+		if (match) {
+			/* the cluster key: only its mode and owner may need care */
+			rc = _key_write(path.buf, &k, 0400, uid, gid, done, err,
+					errlen);
+			goto out;
+		}
+	} else if (errno != ENOENT && errno != EFBIG) {
+		goto out;
+	}
+
+	for (k.len = 0; k.len < PIHPC_MUNGE_KEY_BYTES;) {
+		ssize_t n = getrandom(k.buf + k.len,
+				      PIHPC_MUNGE_KEY_BYTES - k.len, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			(void)pihpc_err_errno(err, errlen,
+					      "cannot get random bytes");
+			goto out;
+		}
+		k.len += (size_t)n;
+	}
+	if (_key_write(path.buf, &k, 0400, uid, gid, done, err, errlen) < 0)
+		goto out;
+	pihpc_sha256_hex(k.buf, k.len, hex);
+	hex[PIHPC_SHA256_HEX - 1] = '\n';
+	hex[PIHPC_SHA256_HEX] = '\0';
+	pihpc_path(ctx, PIHPC_MUNGE_KEY_MARKER, &marker);
+	if (pihpc_make_parents(marker.buf, 0755, err, errlen) < 0 ||
+	    pihpc_write_atomic_mode(marker.buf, hex, strlen(hex), &fm, NULL,
+				    err, errlen) < 0)
+		goto out;
+	rc = 0;
+out:
+	_key_free(&k);
+	strbuf_release(&path);
+	strbuf_release(&marker);
+	return rc;
+}
+
+int
+pihpc_munge_key_publish(const struct pihpc_ctx *ctx, struct strlist *done,
+			char *err, size_t errlen)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct stat st;
+	struct key k;
+	int match, rc = -1;
+
+	_key_init(&k);
+	pihpc_path(ctx, PIHPC_MUNGE_KEY_NFS, &path);
+	if (stat(path.buf, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		(void)pihpc_err(err, errlen,
+				"cannot publish the munge key: '%s' is not a directory (is it mounted from the storage node?)",
+				path.buf);
+		goto out;
+	}
+	pihpc_path(ctx, PIHPC_MUNGE_KEY, &path);
+	if (_key_read(path.buf, &k, err, errlen) < 0)
+		goto out;
+	match = _marker_matches(ctx, &k, err, errlen);
+	if (match < 0)
+		goto out;
+	if (!match) {
+		(void)pihpc_err(err, errlen,
+				"'%s' is not the cluster's munge key (run 'pihpc munge key generate' first)",
+				path.buf);
+		goto out;
+	}
+	pihpc_path(ctx, PIHPC_MUNGE_KEY_NFS_DIR, &path);
+	if (_root_dir(path.buf, done, err, errlen) < 0)
+		goto out;
+	pihpc_path(ctx, PIHPC_MUNGE_KEY_PUBLISHED, &path);
+	rc = _key_write(path.buf, &k, 0400, 0, 0, done, err, errlen);
+out:
+	_key_free(&k);
+	strbuf_release(&path);
+	return rc;
+}
+
+int
+pihpc_munge_key_install(const struct pihpc_ctx *ctx, struct strlist *done,
+			char *err, size_t errlen)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct key k;
+	uid_t uid;
+	gid_t gid;
+	int rc = -1;
+
+	_key_init(&k);
+	if (_munge_ids(ctx, &uid, &gid, err, errlen) < 0)
+		goto out;
+	pihpc_path(ctx, PIHPC_MUNGE_KEY_PUBLISHED, &path);
+	if (_key_read(path.buf, &k, err, errlen) < 0) {
+		if (errno == ENOENT || errno == EACCES || errno == EPERM)
+			(void)pihpc_err(err, errlen,
+					"cannot read the cluster's munge key '%s': %s (%s)",
+					path.buf, strerror(errno),
+					errno == ENOENT
+					? "is /nfs mounted from the storage node, and pihpc-master installed on the controller?"
+					: "is /nfs exported with no_root_squash?");
+		goto out;
+	}
+	if (k.len < PIHPC_MUNGE_KEY_MIN) {
+		(void)pihpc_err(err, errlen,
+				"the cluster's munge key '%s' is too short: %zu bytes (munge needs at least %d)",
+				path.buf, k.len, PIHPC_MUNGE_KEY_MIN);
+		goto out;
+	}
+	pihpc_path(ctx, PIHPC_MUNGE_KEY, &path);
+	rc = _key_write(path.buf, &k, 0400, uid, gid, done, err, errlen);
+out:
+	_key_free(&k);
+	strbuf_release(&path);
+	return rc;
+}
+
+int
+pihpc_munge_key_fingerprint(const struct pihpc_ctx *ctx, const char *path,
+			    char fp[PIHPC_MUNGE_KEY_FP + 1], char *err,
+			    size_t errlen)
+{
+	struct strbuf p = STRBUF_INIT;
+	struct key k;
+	int rc;
+
+	_key_init(&k);
+	rc = _key_read(pihpc_path(ctx, path, &p), &k, err, errlen);
+	if (rc == 0) {
+		char hex[PIHPC_SHA256_HEX];
+
+		pihpc_sha256_hex(k.buf, k.len, hex);
+		memcpy(fp, hex, PIHPC_MUNGE_KEY_FP);
+		fp[PIHPC_MUNGE_KEY_FP] = '\0';
+	}
+	_key_free(&k);
+	strbuf_release(&p);
+	return rc;
+}

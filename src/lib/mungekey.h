@@ -1,0 +1,62 @@
+/*
+ * mungekey.h - one MUNGE key for the whole cluster.
+ *
+ * The controller replaces the key Debian's munge package made for the
+ * host with a new random one (once: a marker holds its SHA-256) and
+ * publishes a root-only copy on the shared /nfs; compute nodes install
+ * that copy.  Key bytes are never printed, and wiped from memory after use.
+ */
+#ifndef PIHPC_MUNGEKEY_H
+#define PIHPC_MUNGEKEY_H
+
+#include <stddef.h>
+
+#include "path.h"
+#include "strbuf.h"
+
+#define PIHPC_MUNGE_KEY "/etc/munge/munge.key"
+#define PIHPC_MUNGE_KEY_MARKER "/var/lib/pihpc/munge.key.sha256"
+#define PIHPC_MUNGE_KEY_NFS "/nfs"
+#define PIHPC_MUNGE_KEY_NFS_DIR "/nfs/pihpc"
+#define PIHPC_MUNGE_KEY_PUBLISHED "/nfs/pihpc/munge.key"
+
+#define PIHPC_MUNGE_KEY_BYTES 1024	/* size of a new key */
+#define PIHPC_MUNGE_KEY_MIN 32		/* munged refuses shorter keys */
+#define PIHPC_MUNGE_KEY_MAX 65536	/* more is surely not a key */
+
+/* Length of the fingerprint: the first hex digits of the SHA-256. */
+#define PIHPC_MUNGE_KEY_FP 16
+
+/*
+ * Controller: unless ROOT/etc/munge/munge.key is the one whose SHA-256 the
+ * marker holds, write a new random key (getrandom(2)), 0400 munge:munge,
+ * and record its SHA-256 in the marker (0600 root).  "updated 'PATH'" is
+ * appended to [done] when the key changed (content, mode or owner).
+ */
+int pihpc_munge_key_generate(const struct pihpc_ctx *ctx,
+			     struct strlist *done, char *err, size_t errlen);
+
+/*
+ * Controller: copy the cluster key to ROOT/nfs/pihpc/munge.key (directory
+ * 0700 root, file 0400 root).  Refused when ROOT/nfs does not exist or the
+ * key is not the generated one.
+ */
+int pihpc_munge_key_publish(const struct pihpc_ctx *ctx, struct strlist *done,
+			    char *err, size_t errlen);
+
+/*
+ * Compute node: copy ROOT/nfs/pihpc/munge.key to ROOT/etc/munge/munge.key
+ * (0400 munge:munge) when it differs; keys under 32 bytes are refused.
+ */
+int pihpc_munge_key_install(const struct pihpc_ctx *ctx, struct strlist *done,
+			    char *err, size_t errlen);
+
+/*
+ * The first PIHPC_MUNGE_KEY_FP hex digits of the SHA-256 of the key at
+ * ROOT[path] into [fp].
+ */
+int pihpc_munge_key_fingerprint(const struct pihpc_ctx *ctx, const char *path,
+				char fp[PIHPC_MUNGE_KEY_FP + 1], char *err,
+				size_t errlen);
+
+#endif /* PIHPC_MUNGEKEY_H */

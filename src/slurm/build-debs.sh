@@ -1,0 +1,376 @@
+#!/bin/bash
+# Build Slurm .debs for pihpc in a clean bookworm build chroot.
+#
+# The build never touches the host's packages: the build dependencies are
+# installed in a throw-away chroot extracted from a cached mmdebstrap tarball.
+# Results go to OUT (default build/slurm/<arch>/ in the repo). The full log is
+# written under the cache (so a "make clean" during the build cannot take it)
+# and copied to OUT/build.log at the end. The terminal only gets one line per
+# phase plus a progress line while a phase runs.
+#
+# Sources:
+#   default             Debian's slurm-wlm (apt-get source slurm-wlm in the chroot)
+#   --tarball FILE      an upstream release tarball (>= 23.11) with its own debian/
+#                       (source slurm-smd, packages slurm-smd-*)
+# Every build gets a local version suffix (dch --local +pihpc), for example
+# 22.05.8-4+deb12u3+pihpc1, so apt prefers it over the archive's package of the
+# same upstream version.
+#
+# Cross build (--arch arm64 on an amd64 host): dpkg-buildpackage -a arm64 with
+# the arm64 build dependencies installed by apt-get -a arm64 build-dep. The
+# known cross problems of the 22.05 packaging are patched in the chroot's copy
+# of the source (see patch_cross below); the Perl API packages are left out of
+# cross builds with the build profile pkg.pihpc.noperl.
+
+set -euo pipefail
+
+PROG=slurm-debs
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$SCRIPT_DIR/../.." && pwd)
+
+HOST_ARCH=$(dpkg --print-architecture)
+ARCH=${ARCH:-$HOST_ARCH}
+TARBALL=${SLURM_TARBALL:-}
+CACHE=${PIHPC_BUILD_CACHE:-/var/cache/pihpc-build}
+JOBS=${JOBS:-2}
+SUITE=bookworm
+SUFFIX=pihpc
+KEEP=${PIHPC_KEEP_CHROOT:-0}
+OUT=
+
+usage() {
+	cat <<EOF
+Usage: $0 [--arch ARCH] [--tarball FILE] [--out DIR] [--jobs N] [--keep]
+
+Build Slurm .debs in a clean $SUITE build chroot (needs root and mmdebstrap).
+
+  --arch ARCH      architecture to build for (default: $HOST_ARCH, env ARCH);
+                   another architecture means a cross build (tested: arm64)
+  --tarball FILE   build an upstream slurm-*.tar.bz2 (env SLURM_TARBALL)
+                   instead of Debian's slurm-wlm source package
+  --out DIR        where the .debs and build.log go
+                   (default: build/slurm/ARCH in the repository)
+  --jobs N         parallel build jobs (default: 2, env JOBS)
+  --keep           keep the work chroot after a successful build
+                   (env PIHPC_KEEP_CHROOT=1; a failed build always keeps it)
+
+Environment: PIHPC_BUILD_CACHE (default /var/cache/pihpc-build) holds the
+cached base chroot tarball, the apt package cache and the work chroots.
+EOF
+}
+
+die() {
+	printf '%s: error: %s\n' "$PROG" "$*" >&2
+	exit 1
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--arch) ARCH=${2:?--arch needs a value}; shift 2 ;;
+	--arch=*) ARCH=${1#*=}; shift ;;
+	--tarball) TARBALL=${2:?--tarball needs a value}; shift 2 ;;
+	--tarball=*) TARBALL=${1#*=}; shift ;;
+	--out) OUT=${2:?--out needs a value}; shift 2 ;;
+	--out=*) OUT=${1#*=}; shift ;;
+	--jobs) JOBS=${2:?--jobs needs a value}; shift 2 ;;
+	--jobs=*) JOBS=${1#*=}; shift ;;
+	--keep) KEEP=1; shift ;;
+	-h | --help) usage; exit 0 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
+
+case $ARCH in
+'' | *[!a-z0-9]*) die "bad architecture '$ARCH'" ;;
+esac
+case $JOBS in
+'' | *[!0-9]* | 0) die "--jobs: not a positive number: '$JOBS'" ;;
+esac
+[ "$(id -u)" -eq 0 ] || die "must run as root (it creates and enters a build chroot)"
+command -v mmdebstrap >/dev/null || die "mmdebstrap is missing: apt-get install mmdebstrap"
+command -v unshare >/dev/null || die "unshare is missing (util-linux)"
+if [ -n "$TARBALL" ]; then
+	[ -f "$TARBALL" ] || die "cannot read tarball '$TARBALL'"
+	TARBALL=$(cd "$(dirname "$TARBALL")" && pwd)/$(basename "$TARBALL")
+fi
+
+CROSS=0
+[ "$ARCH" = "$HOST_ARCH" ] || CROSS=1
+OUT=${OUT:-$REPO_DIR/build/slurm/$ARCH}
+mkdir -p "$OUT" "$CACHE/apt-archives/partial" "$CACHE/log"
+OUT=$(cd "$OUT" && pwd)
+LOG=$CACHE/log/slurm-$ARCH.log
+BASE=$CACHE/$SUITE-$HOST_ARCH-buildd.tar
+WORK=$CACHE/work/$ARCH
+SRC_KIND=debian
+[ -z "$TARBALL" ] || SRC_KIND=tarball
+
+# Build profiles: nocheck always; cross and the Perl API skip for cross builds.
+PROFILES=nocheck
+[ "$CROSS" = 0 ] || PROFILES=cross,nocheck,pkg.pihpc.noperl
+
+# One heavy build at a time on this machine.
+exec 9>"$CACHE/lock"
+if ! flock -n 9; then
+	echo "$PROG: another Slurm build holds $CACHE/lock; waiting for it"
+	flock 9
+fi
+
+: >"$LOG"
+START=$SECONDS
+PHASE_NO=0
+PHASES=7
+[ -f "$BASE" ] || PHASES=$((PHASES + 1))
+[ "$CROSS" = 0 ] || PHASES=$((PHASES + 1))
+
+fmt_time() {
+	printf '%dm%02ds' $(($1 / 60)) $(($1 % 60))
+}
+
+# phase TITLE COMMAND...: run COMMAND with all output going to the log, show
+# progress on the terminal, stop the build with the log's tail if it fails.
+phase() {
+	local title=$1 pid rc=0 t0=$SECONDS now last=0
+	shift
+	PHASE_NO=$((PHASE_NO + 1))
+	printf '\n==== phase %d/%d: %s (%s)\n' "$PHASE_NO" "$PHASES" "$title" "$(date -u +%FT%TZ)" >>"$LOG"
+	"$@" >>"$LOG" 2>&1 </dev/null &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 2
+		now=$SECONDS
+		if [ -t 1 ]; then
+			printf '\r[%s] %d/%d %s ... %s (total %s)  ' "$PROG" "$PHASE_NO" "$PHASES" "$title" \
+				"$(fmt_time $((now - t0)))" "$(fmt_time $((now - START)))"
+		elif [ $((now - last)) -ge 60 ]; then
+			# Not a terminal (CI, make | tee): one line a minute.
+			[ "$last" = 0 ] || printf '[%s] %d/%d %s ... %s (total %s)\n' "$PROG" "$PHASE_NO" "$PHASES" \
+				"$title" "$(fmt_time $((now - t0)))" "$(fmt_time $((now - START)))"
+			last=$now
+		fi
+	done
+	wait "$pid" || rc=$?
+	[ ! -t 1 ] || printf '\r\033[K'
+	if [ "$rc" -ne 0 ]; then
+		printf '[%s] %d/%d %s FAILED after %s (exit %d); last lines of %s:\n' "$PROG" "$PHASE_NO" \
+			"$PHASES" "$title" "$(fmt_time $((SECONDS - t0)))" "$rc" "$LOG" >&2
+		tail -n 25 "$LOG" | sed 's/^/  | /' >&2
+		{ mkdir -p "$OUT" && cp "$LOG" "$OUT/build.log"; } || true
+		printf '[%s] full log: %s (copy: %s)\n' "$PROG" "$LOG" "$OUT/build.log" >&2
+		[ ! -d "$WORK" ] || printf '[%s] work chroot kept for inspection: %s\n' "$PROG" "$WORK" >&2
+		exit 1
+	fi
+	printf '[%s] %d/%d %s: done in %s\n' "$PROG" "$PHASE_NO" "$PHASES" "$title" "$(fmt_time $((SECONDS - t0)))"
+}
+
+# in_chroot SCRIPT: run the bash SCRIPT as root in the work chroot with /proc,
+# /dev and the shared apt package cache mounted. The mounts live in a private
+# mount namespace, so they vanish when the command ends, even on failure.
+in_chroot() {
+	# shellcheck disable=SC2016 # the inner sh expands its own arguments
+	unshare --mount --propagation private -- /bin/sh -euc '
+		root=$1 archives=$2
+		shift 2
+		mount -t proc proc "$root/proc"
+		mount --rbind /dev "$root/dev"
+		mount --bind "$archives" "$root/var/cache/apt/archives"
+		exec chroot "$root" "$@"' \
+		sh "$WORK" "$CACHE/apt-archives" \
+		/usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
+		DEBIAN_FRONTEND=noninteractive DEBFULLNAME="pihpc build" DEBEMAIL=pihpc@localhost \
+		ARCH="$ARCH" CROSS="$CROSS" JOBS="$JOBS" SUFFIX="$SUFFIX" PROFILES="$PROFILES" \
+		SRC_KIND="$SRC_KIND" TARBALL_NAME="$(basename "${TARBALL:-none}")" \
+		/bin/bash -c "set -euo pipefail; cd /build 2>/dev/null || true; $1"
+}
+
+APT='apt-get -y -q -o APT::Install-Recommends=false -o DPkg::Lock::Timeout=600'
+
+create_base() {
+	# No mirror argument: mmdebstrap uses deb.debian.org with the updates and
+	# security suites. The hook adds the matching deb-src lines.
+	rm -f "$BASE.tmp"
+	# shellcheck disable=SC2016 # mmdebstrap's hook shell expands $1
+	mmdebstrap --variant=buildd --format=tar \
+		--aptopt='APT::Install-Recommends "false"' \
+		--include=devscripts,equivs,fakeroot \
+		--customize-hook='sed -n "s/^deb /deb-src /p" "$1/etc/apt/sources.list" >"$1/etc/apt/sources.list.d/deb-src.list"' \
+		"$SUITE" "$BASE.tmp"
+	mv "$BASE.tmp" "$BASE"
+}
+
+prepare_chroot() {
+	rm -rf "$WORK"
+	mkdir -p "$WORK"
+	tar -C "$WORK" -xf "$BASE"
+	cp /etc/resolv.conf "$WORK/etc/resolv.conf"
+	mkdir -p "$WORK/build"
+	if [ -n "$TARBALL" ]; then
+		cp "$TARBALL" "$WORK/build/"
+	fi
+	# shellcheck disable=SC2016 # expanded inside the chroot
+	in_chroot '
+		if [ "$CROSS" = 1 ]; then dpkg --add-architecture "$ARCH"; fi
+		'"$APT"' update
+		'"$APT"' dist-upgrade
+		if [ "$CROSS" = 1 ]; then '"$APT"' install crossbuild-essential-"$ARCH"; fi
+		dpkg --print-architecture; dpkg --print-foreign-architectures'
+}
+
+get_source() {
+	# shellcheck disable=SC2016 # expanded inside the chroot
+	in_chroot '
+		if [ "$SRC_KIND" = debian ]; then
+			apt-get -q source slurm-wlm
+		else
+			tar -xf "$TARBALL_NAME"
+			rm -f "$TARBALL_NAME"
+		fi
+		src=$(find /build -mindepth 1 -maxdepth 1 -type d | head -n 1)
+		[ -f "$src/debian/control" ] || { echo "no debian/control in $src" >&2; exit 1; }
+		ln -sfn "$src" /build/src
+		cd /build/src
+		echo "source: $(dpkg-parsechangelog -S Source) $(dpkg-parsechangelog -S Version)"'
+}
+
+local_version() {
+	# shellcheck disable=SC2016 # expanded inside the chroot
+	in_chroot '
+		cd /build/src
+		dch --local "+$SUFFIX" "Local build for pihpc ($ARCH): PMIx and PAM enabled."
+		v=$(dpkg-parsechangelog -S Version)
+		case $v in *"+$SUFFIX"[0-9]*) ;; *) echo "version $v has no +$SUFFIX suffix" >&2; exit 1 ;; esac
+		echo "version: $v"'
+}
+
+# The known problems of Debian's 22.05 packaging (and SchedMD's debian/rules)
+# when cross-building, fixed in the chroot's copy of the source:
+#  1. debian/rules runs make in obj-$(DEB_BUILD_GNU_TYPE) where the build
+#     directory is obj-$(DEB_HOST_GNU_TYPE);
+#  2. configure links its -lhdf5_hl test with the native compiler: the result
+#     is given (ac_cv_lib_hdf5_hl_main=yes);
+#  3. configure leaves OBJCOPY empty ("rename-section: command not found"):
+#     it is set to the cross objcopy;
+#  4. the Perl API is built with the build machine's perl configuration and
+#     would install arm64 objects under the x86_64 perl path: libslurm-perl and
+#     libslurmdb-perl (any package named *perl*) get the build profile
+#     <!pkg.pihpc.noperl>, and the rules' perl steps are skipped under it.
+patch_cross() {
+	# shellcheck disable=SC2016 # expanded inside the chroot / by make
+	in_chroot '
+		cd /build/src
+		rules=debian/rules
+		grep -q "obj-\$(DEB_BUILD_GNU_TYPE)" $rules && sed -i "s/obj-\$(DEB_BUILD_GNU_TYPE)/obj-\$(DEB_HOST_GNU_TYPE)/g" $rules
+		cat >debian/rules.pihpc <<"EOF"
+# Added by pihpc src/slurm/build-debs.sh for cross builds.
+include /usr/share/dpkg/architecture.mk
+export ac_cv_lib_hdf5_hl_main = yes
+export OBJCOPY = $(DEB_HOST_GNU_TYPE)-objcopy
+ifneq (,$(filter pkg.pihpc.noperl,$(DEB_BUILD_PROFILES)))
+PIHPC_SKIP := true ||
+endif
+EOF
+		# include it right after the shebang line
+		sed -i "1a include debian/rules.pihpc" $rules
+		# skip the perl steps under the profile ("true || cmd | cmd" runs nothing)
+		sed -i "/^\t.*\(contribs\/perlapi\|PERL_ARCHLIB\|-plibslurm\(db\)\?-perl\)/ s/^\t/\t\$(PIHPC_SKIP) /" $rules
+		awk "
+			/^Package:/ { perl = (\$2 ~ /perl/) }
+			/^Build-Profiles:/ && perl { next }
+			{ print }
+			/^Package:/ && perl { print \"Build-Profiles: <!pkg.pihpc.noperl>\" }
+		" debian/control >debian/control.new
+		mv debian/control.new debian/control
+		echo "--- patched debian/rules:"; grep -n "pihpc\|PIHPC\|DEB_HOST_GNU_TYPE" $rules
+		echo "--- perl packages with a build profile:"; grep -B1 "pkg.pihpc.noperl" debian/control'
+}
+
+build_deps() {
+	# apt-get build-dep on the unpacked source does what mk-build-deps -i -r
+	# does, and also for a cross build (-a ARCH) and with build profiles.
+	# shellcheck disable=SC2016 # expanded inside the chroot
+	in_chroot '
+		cd /build/src
+		if [ "$CROSS" = 1 ]; then
+			'"$APT"' -a "$ARCH" -P "$PROFILES" build-dep ./
+		else
+			'"$APT"' -P "$PROFILES" build-dep ./
+		fi'
+}
+
+build() {
+	# dpkg-buildpackage (not debuild, which would clean the environment).
+	# shellcheck disable=SC2016 # expanded inside the chroot
+	in_chroot '
+		cd /build/src
+		export DEB_BUILD_OPTIONS="parallel=$JOBS nocheck noautodbgsym"
+		if [ "$CROSS" = 1 ]; then
+			dpkg-buildpackage -b -uc -us -a "$ARCH" -P"$PROFILES"
+		else
+			dpkg-buildpackage -b -uc -us -P"$PROFILES"
+		fi'
+}
+
+# Fail unless configure ran with --with-pmix and --enable-pam and the PMIx
+# MPI plugin and the PAM module were built. Also log what the PMIx plugin
+# needs at run time (DT_NEEDED and the names it dlopens).
+verify() {
+	local line
+	line=$(grep -E '(^|[ /])configure .*--enable-pam' "$LOG" | grep -- '--with-pmix' | head -n 1) ||
+		{ echo "configure was not run with both --with-pmix and --enable-pam" >&2; return 1; }
+	echo "configure line: $line"
+	# configure's own findings (the wording is Slurm's; informative only)
+	grep -E '^checking (whether to enable PAM support|for pmix installation)' "$LOG" || true
+	if grep -E '^checking (whether to enable PAM support|for pmix installation)\.\.\. no$' "$LOG"; then
+		echo "configure did not enable PAM or PMIx" >&2
+		return 1
+	fi
+	# shellcheck disable=SC2016 # expanded inside the chroot
+	in_chroot '
+		ok=1
+		for d in /build/*.deb; do dpkg-deb -c "$d" | sed "s|^|$(basename "$d"): |"; done >/build/contents.txt
+		grep -E "/mpi_pmix[^/]*\.so( |$)" /build/contents.txt || { echo "no mpi_pmix plugin in the .debs" >&2; ok=0; }
+		grep -E "/pam_slurm[^/]*\.so( |$)" /build/contents.txt || { echo "no pam_slurm module in the .debs" >&2; ok=0; }
+		[ "$ok" = 1 ]
+		deb=$(grep -E "/mpi_pmix[^/]*\.so( |$)" /build/contents.txt | head -n 1 | cut -d: -f1)
+		rm -rf /tmp/pmix && mkdir /tmp/pmix && dpkg-deb -x "/build/$deb" /tmp/pmix
+		for so in $(find /tmp/pmix -name "mpi_pmix*.so"); do
+			echo "== ${so#/tmp/pmix} (from $deb)"
+			readelf -d "$so" | grep -E "NEEDED|RUNPATH|RPATH" || true
+			echo "libpmix names in its strings:"; strings "$so" | grep -E "libpmix|pmix2" || true
+		done'
+}
+
+collect() {
+	mkdir -p "$OUT"
+	rm -f "$OUT"/*.deb "$OUT"/*.changes "$OUT"/*.buildinfo "$OUT"/contents.txt
+	cp "$WORK"/build/*.deb "$WORK"/build/contents.txt "$OUT"/
+	cp "$WORK"/build/*.changes "$WORK"/build/*.buildinfo "$OUT"/ 2>/dev/null || true
+	ls -l "$OUT"/*.deb
+}
+
+echo "[$PROG] building Slurm ($SRC_KIND source) for $ARCH; full log: $LOG"
+if [ ! -f "$BASE" ]; then
+	phase "create base chroot $BASE (mmdebstrap, once)" create_base
+fi
+phase "prepare work chroot $WORK" prepare_chroot
+phase "get source" get_source
+phase "add local version suffix +$SUFFIX" local_version
+if [ "$CROSS" = 1 ]; then
+	phase "patch the packaging for the $ARCH cross build" patch_cross
+fi
+phase "install build dependencies" build_deps
+phase "build (dpkg-buildpackage, parallel=$JOBS)" build
+phase "verify PMIx and PAM" verify
+phase "collect .debs" collect
+
+cp "$LOG" "$OUT/build.log"
+if [ "$KEEP" = 1 ]; then
+	echo "[$PROG] work chroot kept: $WORK"
+else
+	rm -rf "$WORK"
+fi
+version=$(dpkg-deb -f "$(find "$OUT" -maxdepth 1 -name '*.deb' | head -n 1)" Version)
+printf '[%s] %d .debs, version %s, in %s (total %s)\n' "$PROG" \
+	"$(find "$OUT" -maxdepth 1 -name '*.deb' | wc -l)" "$version" "$OUT" "$(fmt_time $((SECONDS - START)))"
+grep -oE -- '--(enable-pam|with-pmix[^ ]*)' "$LOG" | sort -u | sed 's/^/  configure flag: /'
+printf '  full log: %s\n' "$OUT/build.log"

@@ -1,0 +1,106 @@
+#!/bin/sh
+test_description='pihpc munge key: one key for the cluster, in scratch roots'
+
+TOP="$(cd "$(dirname "$0")/../.." && pwd)"
+: "${PIHPC:=$TOP/src/pihpc}"
+
+. /usr/share/sharness/sharness.sh
+
+if test "$(id -u)" = 0; then test_set_prereq ROOT; fi
+
+for opt in -h --help; do
+	test_expect_success "munge key $opt prints usage on stdout" '
+		"$PIHPC" munge key $opt >out 2>err &&
+		grep "^usage: pihpc munge key generate|publish|install|status$" out &&
+		test_must_be_empty err
+	'
+done
+
+test_expect_success 'munge key without an action: exit 2' '
+	test_expect_code 2 "$PIHPC" munge key 2>err &&
+	cat >expect <<-\EOF &&
+	pihpc: error: missing subcommand
+	usage: pihpc munge key generate|publish|install|status
+	EOF
+	test_cmp expect err
+'
+
+test_expect_success 'munge key with an unknown action or extra argument: exit 2' '
+	test_expect_code 2 "$PIHPC" munge key frob 2>err &&
+	grep "^pihpc: error: unknown subcommand '\''frob'\''$" err &&
+	test_expect_code 2 "$PIHPC" munge key status x 2>err &&
+	grep "^pihpc: error: too many arguments$" err &&
+	test_expect_code 2 "$PIHPC" munge key status --x 2>err &&
+	grep "^pihpc: error: unknown option '\''--x'\''$" err
+'
+
+test_expect_success 'setup controller and compute roots' '
+	for r in ctl cn; do
+		mkdir -p $r/etc/munge &&
+		printf "root:x:0:0::/root:/bin/sh\nmunge:x:105:107::/nonexistent:/usr/sbin/nologin\n" >$r/etc/passwd &&
+		printf "root:x:0:\nmunge:x:107:\n" >$r/etc/group &&
+		head -c 1024 /dev/urandom >$r/etc/munge/munge.key || return 1
+	done
+'
+
+test_expect_success ROOT 'generate replaces the host key once' '
+	"$PIHPC" --root ctl munge key generate >out &&
+	echo "updated '\''ctl/etc/munge/munge.key'\''" >expect &&
+	test_cmp expect out &&
+	test "$(stat -c "%a %u %g %s" ctl/etc/munge/munge.key)" = "400 105 107 1024" &&
+	test "$(stat -c "%a %u" ctl/var/lib/pihpc/munge.key.sha256)" = "600 0" &&
+	"$PIHPC" --root ctl munge key generate >out &&
+	test_must_be_empty out
+'
+
+test_expect_success ROOT 'publish needs /nfs' '
+	test_expect_code 1 "$PIHPC" --root ctl munge key publish 2>err &&
+	echo "pihpc: error: cannot publish the munge key: '\''ctl/nfs'\'' is not a directory (is it mounted from the storage node?)" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success ROOT 'publish copies the key for root only' '
+	mkdir ctl/nfs &&
+	"$PIHPC" --root ctl munge key publish >out &&
+	cat >expect <<-\EOF &&
+	created directory '\''ctl/nfs/pihpc'\''
+	updated '\''ctl/nfs/pihpc/munge.key'\''
+	EOF
+	test_cmp expect out &&
+	test "$(stat -c "%a %u %g" ctl/nfs/pihpc)" = "700 0 0" &&
+	test "$(stat -c "%a %u %g" ctl/nfs/pihpc/munge.key)" = "400 0 0" &&
+	cmp ctl/etc/munge/munge.key ctl/nfs/pihpc/munge.key &&
+	"$PIHPC" --root ctl munge key publish >out &&
+	test_must_be_empty out
+'
+
+test_expect_success ROOT 'install without the published key: exit 1 and why' '
+	test_expect_code 1 "$PIHPC" --root cn munge key install 2>err &&
+	echo "pihpc: error: cannot read the cluster'\''s munge key '\''cn/nfs/pihpc/munge.key'\'': No such file or directory (is /nfs mounted from the storage node, and pihpc-master installed on the controller?)" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success ROOT 'install copies the key; status agrees on both' '
+	ln -s "$PWD/ctl/nfs" cn/nfs &&
+	"$PIHPC" --root cn munge key install >out &&
+	echo "updated '\''cn/etc/munge/munge.key'\''" >expect &&
+	test_cmp expect out &&
+	test "$(stat -c "%a %u %g" cn/etc/munge/munge.key)" = "400 105 107" &&
+	"$PIHPC" --root cn munge key install >out &&
+	test_must_be_empty out &&
+	"$PIHPC" --root ctl munge key status >ctl.out &&
+	"$PIHPC" --root cn munge key status >cn.out &&
+	fp=$(sha256sum <ctl/etc/munge/munge.key | cut -c1-16) &&
+	echo "$fp  ctl/etc/munge/munge.key" >expect &&
+	test_cmp expect ctl.out &&
+	echo "$fp  cn/etc/munge/munge.key" >expect &&
+	test_cmp expect cn.out
+'
+
+test_expect_success 'status without a key: exit 1' '
+	test_expect_code 1 "$PIHPC" --root nowhere munge key status 2>err &&
+	echo "pihpc: error: cannot read '\''nowhere/etc/munge/munge.key'\'': No such file or directory" >expect &&
+	test_cmp expect err
+'
+
+test_done

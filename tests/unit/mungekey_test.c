@@ -1,0 +1,230 @@
+/*
+ * mungekey_test.c - generate, publish, install and fingerprint the
+ * cluster's munge key in a scratch root (needs root for the owners).
+ */
+#include "testutil.h"
+
+static const char passwd[] =
+	"root:x:0:0:root:/root:/bin/bash\n"
+	"munge:x:105:107::/nonexistent:/usr/sbin/nologin\n";
+static const char group[] =
+	"root:x:0:\n"
+	"munge:x:107:\n";
+
+static char *
+_root(void)
+{
+	char *r = tu_mkdtemp();
+
+	tu_write(r, "etc/passwd", passwd);
+	tu_write(r, "etc/group", group);
+	tu_write(r, "etc/munge/munge.key", "a per-host key made by Debian's munge package\n");
+	return r;
+}
+
+static void
+_assert_file(const char *r, const char *rel, mode_t mode, uid_t uid, gid_t gid)
+{
+	struct strbuf p = STRBUF_INIT;
+	struct stat st;
+
+	assert_int_equal(stat(tu_path(&p, r, rel), &st), 0);
+	assert_int_equal(st.st_mode & 07777, mode);
+	assert_int_equal(st.st_uid, uid);
+	assert_int_equal(st.st_gid, gid);
+	strbuf_release(&p);
+}
+
+static void
+_assert_done(struct strlist *done, const char *r, const char *line)
+{
+	struct strbuf want = STRBUF_INIT;
+
+	if (!line) {
+		assert_int_equal(done->nr, 0);
+	} else {
+		strbuf_addf(&want, line, r);
+		assert_int_equal(done->nr, 1);
+		assert_string_equal(done->v[0], want.buf);
+	}
+	strlist_clear(done);
+	strbuf_release(&want);
+}
+
+static void
+test_generate_once(void **state)
+{
+	struct strbuf key = STRBUF_INIT, key2 = STRBUF_INIT, mark = STRBUF_INIT;
+	struct strlist done = STRLIST_INIT;
+	char *r = _root(), err[512], hex[PIHPC_SHA256_HEX];
+	struct pihpc_ctx ctx = { r };
+
+	(void)state;
+	assert_int_equal(pihpc_munge_key_generate(&ctx, &done, err, sizeof(err)), 0);
+	_assert_done(&done, r, "updated '%s/etc/munge/munge.key'");
+	tu_read(r, "etc/munge/munge.key", &key);
+	assert_int_equal(key.len, 1024);
+	_assert_file(r, "etc/munge/munge.key", 0400, 105, 107);
+	_assert_file(r, "var/lib/pihpc/munge.key.sha256", 0600, 0, 0);
+	tu_read(r, "var/lib/pihpc/munge.key.sha256", &mark);
+	pihpc_sha256_hex(key.buf, key.len, hex);
+	assert_int_equal(mark.len, 65);
+	assert_memory_equal(mark.buf, hex, 64);
+	assert_int_equal(mark.buf[64], '\n');
+
+	/* again: the cluster key is in place, nothing happens */
+	assert_int_equal(pihpc_munge_key_generate(&ctx, &done, err, sizeof(err)), 0);
+	_assert_done(&done, r, NULL);
+	tu_read(r, "etc/munge/munge.key", &key2);
+	assert_int_equal(key2.len, key.len);
+	assert_memory_equal(key2.buf, key.buf, key.len);
+
+	/* a wrong mode is put right, the key kept */
+	assert_int_equal(chmod(tu_path(&mark, r, "etc/munge/munge.key"), 0644), 0);
+	assert_int_equal(pihpc_munge_key_generate(&ctx, &done, err, sizeof(err)), 0);
+	_assert_done(&done, r, "updated '%s/etc/munge/munge.key'");
+	_assert_file(r, "etc/munge/munge.key", 0400, 105, 107);
+	tu_read(r, "etc/munge/munge.key", &key2);
+	assert_memory_equal(key2.buf, key.buf, key.len);
+
+	/* another key (reinstalled munge): replaced by a new cluster key */
+	tu_write(r, "etc/munge/munge.key", "x");
+	assert_int_equal(pihpc_munge_key_generate(&ctx, &done, err, sizeof(err)), 0);
+	_assert_done(&done, r, "updated '%s/etc/munge/munge.key'");
+	tu_read(r, "etc/munge/munge.key", &key2);
+	assert_int_equal(key2.len, 1024);
+	assert_true(memcmp(key2.buf, key.buf, 1024) != 0);
+
+	strbuf_release(&key);
+	strbuf_release(&key2);
+	strbuf_release(&mark);
+	tu_rmrf(r);
+}
+
+static void
+test_generate_without_munge_user(void **state)
+{
+	struct strlist done = STRLIST_INIT;
+	char *r = tu_mkdtemp(), err[512];
+	struct pihpc_ctx ctx = { r };
+
+	(void)state;
+	tu_write(r, "etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
+	tu_write(r, "etc/group", group);
+	assert_int_equal(pihpc_munge_key_generate(&ctx, &done, err, sizeof(err)), -1);
+	assert_string_equal(err, "user 'munge' does not exist (is the munge package installed?)");
+	tu_write(r, "etc/passwd", passwd);
+	tu_write(r, "etc/group", "root:x:0:\n");
+	assert_int_equal(pihpc_munge_key_generate(&ctx, &done, err, sizeof(err)), -1);
+	assert_string_equal(err, "group 'munge' does not exist (is the munge package installed?)");
+	assert_int_equal(done.nr, 0);
+	tu_rmrf(r);
+}
+
+static void
+test_publish_and_install(void **state)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, want = STRBUF_INIT;
+	struct strlist done = STRLIST_INIT;
+	char *r = _root(), *c = _root(), err[512];
+	char fp1[PIHPC_MUNGE_KEY_FP + 1], fp2[PIHPC_MUNGE_KEY_FP + 1];
+	struct pihpc_ctx ctl = { r }, node = { c };
+
+	(void)state;
+	/* no /nfs */
+	assert_int_equal(pihpc_munge_key_publish(&ctl, &done, err, sizeof(err)), -1);
+	strbuf_addf(&want, "cannot publish the munge key: '%s/nfs' is not a directory (is it mounted from the storage node?)", r);
+	assert_string_equal(err, want.buf);
+	/* not generated yet */
+	assert_int_equal(mkdir(tu_path(&a, r, "nfs"), 0755), 0);
+	assert_int_equal(pihpc_munge_key_publish(&ctl, &done, err, sizeof(err)), -1);
+	strbuf_reset(&want);
+	strbuf_addf(&want, "'%s/etc/munge/munge.key' is not the cluster's munge key (run 'pihpc munge key generate' first)", r);
+	assert_string_equal(err, want.buf);
+
+	assert_int_equal(pihpc_munge_key_generate(&ctl, &done, err, sizeof(err)), 0);
+	strlist_clear(&done);
+	assert_int_equal(pihpc_munge_key_publish(&ctl, &done, err, sizeof(err)), 0);
+	assert_int_equal(done.nr, 2);
+	strbuf_reset(&want);
+	strbuf_addf(&want, "created directory '%s/nfs/pihpc'", r);
+	assert_string_equal(done.v[0], want.buf);
+	strbuf_reset(&want);
+	strbuf_addf(&want, "updated '%s/nfs/pihpc/munge.key'", r);
+	assert_string_equal(done.v[1], want.buf);
+	strlist_clear(&done);
+	_assert_file(r, "nfs/pihpc", 0700, 0, 0);
+	_assert_file(r, "nfs/pihpc/munge.key", 0400, 0, 0);
+	assert_int_equal(pihpc_munge_key_publish(&ctl, &done, err, sizeof(err)), 0);
+	_assert_done(&done, r, NULL);
+
+	/* the compute node sees the controller's /nfs */
+	assert_int_equal(mkdir(tu_path(&a, c, "nfs"), 0755), 0);
+	assert_int_equal(pihpc_munge_key_install(&node, &done, err, sizeof(err)), -1);
+	strbuf_reset(&want);
+	strbuf_addf(&want, "cannot read the cluster's munge key '%s/nfs/pihpc/munge.key': No such file or directory "
+		    "(is /nfs mounted from the storage node, and pihpc-master installed on the controller?)", c);
+	assert_string_equal(err, want.buf);
+	assert_int_equal(rmdir(tu_path(&a, c, "nfs")), 0);
+	assert_int_equal(symlink(tu_path(&b, r, "nfs"), tu_path(&a, c, "nfs")), 0);
+	assert_int_equal(pihpc_munge_key_install(&node, &done, err, sizeof(err)), 0);
+	_assert_done(&done, c, "updated '%s/etc/munge/munge.key'");
+	_assert_file(c, "etc/munge/munge.key", 0400, 105, 107);
+	tu_read(r, "etc/munge/munge.key", &a);
+	tu_read(c, "etc/munge/munge.key", &b);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.buf, b.buf, a.len);
+	assert_int_equal(pihpc_munge_key_install(&node, &done, err, sizeof(err)), 0);
+	_assert_done(&done, c, NULL);
+
+	/* same fingerprint on both */
+	assert_int_equal(pihpc_munge_key_fingerprint(&ctl, PIHPC_MUNGE_KEY, fp1, err, sizeof(err)), 0);
+	assert_int_equal(pihpc_munge_key_fingerprint(&node, PIHPC_MUNGE_KEY, fp2, err, sizeof(err)), 0);
+	assert_int_equal(strlen(fp1), 16);
+	assert_string_equal(fp1, fp2);
+	pihpc_sha256_hex(a.buf, a.len, (char *)err);
+	assert_memory_equal(fp1, err, 16);
+
+	/* a short published key is refused */
+	assert_int_equal(chmod(tu_path(&a, r, "nfs/pihpc/munge.key"), 0600), 0);
+	tu_write(r, "nfs/pihpc/munge.key", "too short");
+	assert_int_equal(pihpc_munge_key_install(&node, &done, err, sizeof(err)), -1);
+	strbuf_reset(&want);
+	strbuf_addf(&want, "the cluster's munge key '%s/nfs/pihpc/munge.key' is too short: 9 bytes (munge needs at least 32)", c);
+	assert_string_equal(err, want.buf);
+	assert_int_equal(done.nr, 0);
+
+	strbuf_release(&a);
+	strbuf_release(&b);
+	strbuf_release(&want);
+	tu_rmrf(r);
+	tu_rmrf(c);
+}
+
+static void
+test_fingerprint_missing(void **state)
+{
+	char err[512], fp[PIHPC_MUNGE_KEY_FP + 1];
+	struct pihpc_ctx ctx = { "/nonexistent-root" };
+
+	(void)state;
+	assert_int_equal(pihpc_munge_key_fingerprint(&ctx, PIHPC_MUNGE_KEY, fp, err, sizeof(err)), -1);
+	assert_string_equal(err, "cannot read '/nonexistent-root/etc/munge/munge.key': No such file or directory");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_generate_once),
+		cmocka_unit_test(test_generate_without_munge_user),
+		cmocka_unit_test(test_publish_and_install),
+		cmocka_unit_test(test_fingerprint_missing),
+	};
+
+	if (geteuid() != 0) {
+		(void)printf("mungekey: needs root (file owners); skipped\n");
+		return 77;
+	}
+	return cmocka_run_group_tests_name("mungekey", tests, NULL, NULL);
+}
