@@ -240,8 +240,11 @@ _pihpc_apply_master() {
 	fi
 	if [ "$(pihpc config get master_is_compute)" = yes ]; then
 		_pihpc_slurmd
-	elif [ -d /run/systemd/system ]; then
-		deb-systemd-invoke stop slurmd.service
+	else
+		rm -f /etc/pihpc/slurmd.env
+		if [ -d /run/systemd/system ]; then
+			deb-systemd-invoke stop slurmd.service
+		fi
 	fi
 }
 
