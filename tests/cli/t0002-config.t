@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2016,SC2034,SC2317 # sharness evals the single-quoted test bodies, which use these
 test_description='pihpc config, hosts, block, render, node, dirs in a scratch root'
 
 # The source tree and the binary under test (src/Makefile sets PIHPC).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2016,SC2034,SC2317 # sharness evals the single-quoted test bodies, which use these
 test_description='pihpc repo with the real gpg and reprepro in a scratch root'
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"

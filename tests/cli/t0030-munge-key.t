@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2016,SC2034,SC2317 # sharness evals the single-quoted test bodies, which use these
 test_description='pihpc munge key: one key for the cluster, in scratch roots'
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"

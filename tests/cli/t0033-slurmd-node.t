@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2016,SC2034,SC2317 # sharness evals the single-quoted test bodies, which use these
 test_description='pihpc slurmd env, node join and leave (fake scontrol)'
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
