@@ -81,13 +81,16 @@ pihpc_answers_to_conf() {
 }
 
 # debconf is not a registry: the live file wins, so that dpkg-reconfigure
-# shows what a hand edit put there.
+# shows what a hand edit put there.  Only keys the file sets: a default
+# from "config get" would override a preseeded answer (pihpc-master
+# installed where pihpc-common already wrote the file).
 pihpc_seed_from_conf() {
 	_pkg=$1
 	shift
 	[ -f "$PIHPC_CONF" ] || return 0
 	for _q in "$@"; do
 		_key=$(pihpc_key_of "$_q")
+		grep -q "^[[:space:]]*$_key[[:space:]]*=" "$PIHPC_CONF" || continue
 		_val=$(pihpc config get "$_key" 2>/dev/null) || continue
 		if _pihpc_is_boolean "$_key"; then
 			case "$_val" in yes) _val=true ;; *) _val=false ;; esac
@@ -170,15 +173,31 @@ _pihpc_this_host_is_controller() {
 	[ "$(pihpc config get controller)" = "$(hostname -s 2>/dev/null || hostname)" ]
 }
 
+# Run "pihpc ARGS"; true when it reported a change (it prints one line per
+# change, nothing otherwise).  Its report goes on to stderr; its failure
+# fails the maintainer script, with its own message.
+_pihpc_changes() {
+	_out=$(pihpc "$@") || exit 1
+	[ -n "$_out" ] || return 1
+	printf '%s\n' "$_out" >&2
+}
+
+_pihpc_active() {
+	systemctl is-active --quiet "$1"
+}
+
 # Render slurm.conf and cgroup.conf and hand them to ucf: a local edit is
 # kept and offered as a three-way merge, never silently overwritten.
+# True when either file changed.
 _pihpc_render_slurm() {
 	_rdir=$(mktemp -d)
+	_before=$(cat /etc/slurm/slurm.conf /etc/slurm/cgroup.conf 2>/dev/null | md5sum)
 	pihpc render --role "$1" --out "$_rdir"
 	for _f in slurm.conf cgroup.conf; do
 		pihpc_ucf_install "$_rdir/$_f" "/etc/slurm/$_f" "pihpc-$1"
 	done
 	rm -rf "$_rdir"
+	[ "$(cat /etc/slurm/slurm.conf /etc/slurm/cgroup.conf | md5sum)" != "$_before" ]
 }
 
 # The NFS mounts of /home and /nfs from the storage node.  A storage node
@@ -194,15 +213,20 @@ _pihpc_nfs_client() {
 }
 
 # slurmd in configless mode, with this node's hardware, joining the
-# controller by itself (dynamic registration).
+# controller by itself (dynamic registration).  $1 = yes when the munge
+# key just changed.
 _pihpc_slurmd() {
-	pihpc slurmd env >/dev/null
-	pihpc_systemd_reload
-	_pihpc_restart slurmd.service
-	if [ -d /run/systemd/system ]; then
-		pihpc node join ||
-			pihpc_warn "slurmd has not joined yet; it keeps trying (journalctl -u slurmd)"
+	_env_changed=no
+	if _pihpc_changes slurmd env; then
+		_env_changed=yes
 	fi
+	[ -d /run/systemd/system ] || return 0
+	pihpc_systemd_reload
+	if [ "$_env_changed" = yes ] || [ "$1" = yes ] || ! _pihpc_active slurmd.service; then
+		deb-systemd-invoke restart slurmd.service
+	fi
+	pihpc node join ||
+		pihpc_warn "slurmd has not joined yet; it keeps trying (journalctl -u slurmd)"
 }
 
 # nfs-server reads /etc/exports when it starts; where it cannot run (a
@@ -223,23 +247,36 @@ _pihpc_apply_storage() {
 _pihpc_apply_master() {
 	pihpc dirs ensure --role master
 	_pihpc_nfs_client
-	_pihpc_render_slurm master
-	if pihpc munge key generate | grep -q '^updated'; then
+	_conf=no _munge=no _dbd=no
+	if _pihpc_render_slurm master; then
+		_conf=yes
+	fi
+	if _pihpc_changes munge key generate; then
+		_munge=yes
 		_pihpc_restart munge.service
 	fi
 	pihpc munge key publish ||
 		pihpc_warn "compute nodes cannot get the munge key until /nfs is shared"
-	pihpc db ensure
+	if _pihpc_changes db ensure; then
+		_dbd=yes
+	fi
 	pihpc_systemd_reload
 	if [ -d /run/systemd/system ]; then
 		# The start order Slurm needs: MariaDB (a dependency, already
 		# up), slurmdbd, the cluster registered, then slurmctld.
-		deb-systemd-invoke restart slurmdbd.service
+		if [ "$_dbd$_munge" != nono ] || ! _pihpc_active slurmdbd.service; then
+			deb-systemd-invoke restart slurmdbd.service
+		fi
 		pihpc accounting register
-		deb-systemd-invoke restart slurmctld.service
+		if [ "$_munge" = yes ] || ! _pihpc_active slurmctld.service; then
+			deb-systemd-invoke restart slurmctld.service
+		elif [ "$_conf" = yes ]; then
+			# Also pushes the new configuration to configless slurmds.
+			scontrol reconfigure
+		fi
 	fi
 	if [ "$(pihpc config get master_is_compute)" = yes ]; then
-		_pihpc_slurmd
+		_pihpc_slurmd "$_munge"
 	else
 		rm -f /etc/pihpc/slurmd.env
 		if [ -d /run/systemd/system ]; then
@@ -260,12 +297,13 @@ _pihpc_apply_compute() {
 	pihpc cmdline check ||
 		pihpc_warn "Slurm cannot confine jobs on this node until the cgroups above are enabled"
 	# On the controller the key is pihpc-master's own.
-	if ! _pihpc_this_host_is_controller &&
-		pihpc munge key install | grep -q '^updated'; then
+	_munge=no
+	if ! _pihpc_this_host_is_controller && _pihpc_changes munge key install; then
+		_munge=yes
 		_pihpc_restart munge.service
 	fi
 	pihpc munge check
-	_pihpc_slurmd
+	_pihpc_slurmd "$_munge"
 }
 
 # Bring the node's files and daemons in line with cluster.conf for role $1.

@@ -117,6 +117,63 @@ _key_write(const char *path, const struct key *k, mode_t mode, uid_t uid,
 }
 
 /*
+ * Before the first replacement of the host's key [k] (read from
+ * [path]), keep a copy with its mode and owner, so that purging pihpc
+ * leaves the host as it was.  Later replacements keep the first copy.
+ */
+static int
+_keep_original(const struct pihpc_ctx *ctx, const char *path,
+	       const struct key *k, char *err, size_t errlen)
+{
+	struct strbuf orig = STRBUF_INIT;
+	struct pihpc_file_mode fm = { 0, 0, 0, 1 };
+	struct stat st;
+	int rc = -1;
+
+	pihpc_path(ctx, PIHPC_MUNGE_KEY_ORIG, &orig);
+	if (lstat(orig.buf, &st) == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (errno != ENOENT) {
+		(void)pihpc_err_errno(err, errlen, "cannot stat '%s'", orig.buf);
+		goto out;
+	}
+	if (stat(path, &st) < 0) {
+		(void)pihpc_err_errno(err, errlen, "cannot stat '%s'", path);
+		goto out;
+	}
+	fm.mode = st.st_mode & 07777;
+	fm.uid = st.st_uid;
+	fm.gid = st.st_gid;
+	if (pihpc_make_parents(orig.buf, 0755, err, errlen) < 0 ||
+	    pihpc_write_atomic_mode(orig.buf, k->buf, k->len, &fm, NULL, err,
+				    errlen) < 0)
+		goto out;
+	rc = 0;
+out:
+	strbuf_release(&orig);
+	return rc;
+}
+
+/* _keep_original() for the key file at [path], if there is one. */
+static int
+_keep_host_key(const struct pihpc_ctx *ctx, const char *path, char *err,
+	       size_t errlen)
+{
+	struct key k;
+	int rc = 0;
+
+	_key_init(&k);
+	if (_key_read(path, &k, err, errlen) == 0)
+		rc = _keep_original(ctx, path, &k, err, errlen);
+	else if (errno != ENOENT)
+		rc = -1;
+	_key_free(&k);
+	return rc;
+}
+
+/*
  * 1 if the marker holds the SHA-256 of [k], 0 if not (or missing), -1 on
  * a read error.
  */
@@ -203,6 +260,8 @@ pihpc_munge_key_generate(const struct pihpc_ctx *ctx, struct strlist *done,
 					errlen);
 			goto out;
 		}
+		if (_keep_original(ctx, path.buf, &k, err, errlen) < 0)
+			goto out;
 	} else if (errno != ENOENT && errno != EFBIG) {
 		goto out;
 	}
@@ -309,6 +368,8 @@ pihpc_munge_key_install(const struct pihpc_ctx *ctx, struct strlist *done,
 		goto out;
 	}
 	pihpc_path(ctx, PIHPC_MUNGE_KEY, &path);
+	if (_keep_host_key(ctx, path.buf, err, errlen) < 0)
+		goto out;
 	rc = _key_write(path.buf, &k, 0400, uid, gid, done, err, errlen);
 out:
 	_key_free(&k);

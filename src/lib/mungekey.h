@@ -16,6 +16,8 @@
 
 #define PIHPC_MUNGE_KEY "/etc/munge/munge.key"
 #define PIHPC_MUNGE_KEY_MARKER "/var/lib/pihpc/munge.key.sha256"
+/* The host's own key as pihpc found it, put back on purge. */
+#define PIHPC_MUNGE_KEY_ORIG "/var/lib/pihpc/munge.key.orig"
 #define PIHPC_MUNGE_KEY_NFS "/nfs"
 #define PIHPC_MUNGE_KEY_NFS_DIR "/nfs/pihpc"
 #define PIHPC_MUNGE_KEY_PUBLISHED "/nfs/pihpc/munge.key"

@@ -1,10 +1,13 @@
 #!/bin/bash
-# shellcheck disable=SC2016,SC2317 # single-quoted bodies are eval'd by sharness; functions run from them
+# shellcheck disable=SC2016,SC2034,SC2317 # single-quoted bodies are eval'd by sharness; functions run from them
 test_description='pihpc cluster works: three apt installs give a Slurm cluster
 
-Boots filenode01, rpnode01 and rpnode02, installs pihpc-storage, pihpc-master and
-pihpc-compute (one apt install each, debconf defaults = the seed cluster) and
-checks that munge, sinfo, srun across nodes, sbatch and sacct work.
+Boots filenode01, rpnode01, rpnode02 and rpnode03, installs pihpc-storage,
+pihpc-master and pihpc-compute (one apt install each, debconf defaults = the
+seed cluster) and checks what the seed checks by hand: munge, sinfo, srun
+across nodes, the accounting registration, the seed'"'"'s submit.sh as user pi,
+sacct; then that a compute node started before the controller joins once the
+controller is up, and that a third compute node joins the same way.
 Needs root and build/repo (make deb); PIHPC_REPO=DIR uses another repository.'
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/pihpc-sharness.XXXXXX")
@@ -56,10 +59,42 @@ wait_idle() {
 	done
 }
 
-test_expect_success 'cluster of filenode01, rpnode01, rpnode02 boots' '
-	cluster_up filenode01 rpnode01 rpnode02
+# The seed's job script, verbatim.
+SUBMIT_SH='#!/usr/bin/sh
+
+#SBATCH --job-name=testjob
+#SBATCH --mem=10mb
+#SBATCH --ntasks=1
+#SBATCH --cpus-per-task=2
+#SBATCH --time=00:01:00
+
+srun sleep 10'
+
+# wait_job NODE JOBID: sacct on NODE shows the job COMPLETED (bounded).
+wait_job() {
+	local i=0 state
+	while [ "$i" -lt 60 ]; do
+		state=$(node_exec "$1" sacct -n -X -P -o State -j "$2" 2>/dev/null) || true
+		[ "$state" = COMPLETED ] && return 0
+		i=$((i + 1))
+		sleep 2
+	done
+	echo "job $2: sacct says '$state'"
+	return 1
+}
+
+test_expect_success 'cluster of filenode01, rpnode01, rpnode02, rpnode03 boots' '
+	cluster_up filenode01 rpnode01 rpnode02 rpnode03
 '
 cluster_is_up && node_leader rpnode02 >/dev/null 2>&1 && test_set_prereq UP
+
+# Users come from the site (LDAP, or the same useradd everywhere), not
+# from pihpc: the seed's user pi, with one uid on every node.
+test_expect_success UP 'user pi exists on every node' '
+	for n in filenode01 rpnode01 rpnode02 rpnode03; do
+		node_exec $n useradd -m -u 1000 -s /bin/sh pi || return 1
+	done
+'
 
 installed=0
 for r in filenode01:pihpc-storage rpnode01:pihpc-master rpnode02:pihpc-compute; do
@@ -80,10 +115,91 @@ test_expect_success INSTALLED 'rpnode01 and rpnode02 join and become idle' '
 	wait_idle rpnode01 rpnode02 && test_set_prereq IDLE
 '
 
+test_expect_success IDLE 'sinfo: partition batch* up, rpnode[01-02] idle' '
+	node_exec rpnode01 sinfo -h -o "%P %a %t %N" >out &&
+	echo "batch* up idle rpnode[01-02]" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success IDLE 'batch has the seed'"'"'s limits' '
+	node_exec rpnode01 scontrol -o show partition batch >out &&
+	grep -q "Default=YES" out &&
+	grep -q "DefaultTime=1-00:00:00" out &&
+	grep -q "MaxTime=30-00:00:00" out &&
+	grep -q "DefMemPerCPU=200" out
+'
+
+test_expect_success IDLE 'srun -w rpnode01 hostname prints rpnode01' '
+	test "$(node_exec_timeout 60 rpnode01 srun -w rpnode01 hostname)" = rpnode01
+'
+
+test_expect_success IDLE 'srun -w rpnode02 hostname prints rpnode02' '
+	test "$(node_exec_timeout 60 rpnode01 srun -w rpnode02 hostname)" = rpnode02
+'
+
 test_expect_success IDLE 'srun -N2 hostname runs on both nodes' '
 	node_exec_timeout 60 rpnode01 srun -N2 hostname | sort >out &&
 	printf "rpnode01\nrpnode02\n" >expect &&
 	test_cmp expect out
+'
+
+test_expect_success IDLE 'client commands work on the compute node from its cache' '
+	node_exec rpnode02 sinfo -h -o "%P %N" >out &&
+	echo "batch* rpnode[01-02]" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success INSTALLED 'sacctmgr lists the accounts compute and root' '
+	node_exec rpnode01 sacctmgr -n -P show account format=account,descr,org >out &&
+	grep -qx "compute|Compute account|home" out &&
+	grep -q "^root|" out
+'
+
+test_expect_success INSTALLED 'sacctmgr lists user pi in account compute, with its limits' '
+	node_exec rpnode01 sacctmgr -n -P show user format=user,defaultaccount >out &&
+	grep -qx "pi|compute" out &&
+	node_exec rpnode01 sacctmgr -n -P show assoc where user=pi format=grptres >out &&
+	grep -qx "cpu=4,mem=1G" out
+'
+
+test_expect_success IDLE 'the seed'"'"'s submit.sh runs as pi on rpnode01 and on rpnode02' '
+	printf "%s\n" "$SUBMIT_SH" | node_exec rpnode01 runuser -u pi -- tee /home/pi/submit.sh >/dev/null &&
+	for n in rpnode01 rpnode02; do
+		node_exec rpnode01 runuser -u pi -- sh -c \
+			"cd && sbatch --parsable -w $n submit.sh" >jobid.$n || return 1
+	done &&
+	wait_job rpnode01 "$(cat jobid.rpnode01)" &&
+	wait_job rpnode01 "$(cat jobid.rpnode02)" &&
+	node_exec rpnode01 sacct -n -X -P -o User,NodeList -j "$(cat jobid.rpnode02)" >out &&
+	echo "pi|rpnode02" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success INSTALLED 'secrets are not readable by other users' '
+	node_exec rpnode01 stat -c "%a %U" /etc/slurm/slurmdbd.conf /etc/munge/munge.key >out &&
+	printf "600 slurm\n400 munge\n" >expect &&
+	test_cmp expect out &&
+	test_must_fail node_exec rpnode01 runuser -u pi -- cat /etc/slurm/slurmdbd.conf &&
+	test_must_fail node_exec rpnode01 runuser -u pi -- cat /nfs/pihpc/munge.key
+'
+
+# Everything pihpc writes, with modification times: a reconfigure that
+# changes nothing must not rewrite anything.
+state_of_master() {
+	node_exec rpnode01 sh -c "find /etc/pihpc /etc/slurm /etc/munge /etc/hosts \
+		/etc/exports /etc/fstab /nfs/pihpc -printf \"%p %m %u %T@\n\" | sort;
+		sha256sum /etc/slurm/* /etc/munge/munge.key /etc/pihpc/*"
+}
+
+test_expect_success INSTALLED 'dpkg-reconfigure pihpc-master twice in a row changes nothing' '
+	node_exec rpnode01 dpkg-reconfigure -fnoninteractive pihpc-master &&
+	state_of_master >before &&
+	node_exec rpnode01 dpkg-reconfigure -fnoninteractive pihpc-master 2>err &&
+	state_of_master >after &&
+	test_cmp before after &&
+	node_exec rpnode01 dpkg-reconfigure -fnoninteractive pihpc-master &&
+	state_of_master >again &&
+	test_cmp before again
 '
 
 test_expect_success IDLE 'sbatch job on rpnode02 completes and writes to /nfs' '
@@ -93,14 +209,21 @@ test_expect_success IDLE 'sbatch job on rpnode02 completes and writes to /nfs' '
 '
 
 test_expect_success IDLE 'sacct records the job as COMPLETED' '
-	i=0 &&
-	until node_exec rpnode01 sacct -n -X -P -o State -j "$(cat jobid)" >state &&
-		grep -qx COMPLETED state
-	do
-		i=$((i + 1)) && test $i -lt 30 || break
-		sleep 1
-	done &&
-	cat state && grep -qx COMPLETED state
+	wait_job rpnode01 "$(cat jobid)"
+'
+
+test_expect_success IDLE 'a compute node started before the controller joins once it is up' '
+	node_exec rpnode01 systemctl stop slurmctld &&
+	node_exec rpnode02 systemctl restart slurmd &&
+	sleep 15 &&
+	node_exec rpnode01 systemctl start slurmctld &&
+	wait_idle rpnode01 rpnode02
+'
+
+test_expect_success UP 'a third compute node joins by apt install alone' '
+	node_apt_update rpnode03 && node_apt_install rpnode03 pihpc-compute &&
+	wait_idle rpnode01 rpnode02 rpnode03 &&
+	test "$(node_exec_timeout 60 rpnode01 srun -w rpnode03 hostname)" = rpnode03
 '
 
 test_done

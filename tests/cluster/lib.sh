@@ -43,6 +43,7 @@
 #   node_exec NAME CMD...      run CMD in the node (nsenter), stdin/stdout passed
 #   node_exec_timeout SECS NAME CMD...
 #   node_shell NAME            interactive login shell in the node
+#   node_copy_in NAME DIR FILE...  copy host FILEs into directory DIR of the node
 #   node_apt_update NAME       refresh only the pihpc source (the archive is offline)
 #   node_apt_install NAME PKG...   apt-get -y install (noninteractive)
 #   node_apt NAME ARGS...      apt-get -y ARGS (remove, purge, ...)
@@ -239,6 +240,18 @@ node_exec_timeout() {
 	timeout -k 5 "$secs" nsenter -t "$leader" -m -u -i -n -p -C -r -w -- /usr/bin/env -i \
 		PATH="$PIHPC_NODE_PATH" HOME=/root USER=root LOGNAME=root LANG=C.UTF-8 \
 		TERM="${PIHPC_TERM:-dumb}" "$@"
+}
+
+# node_copy_in NAME DIR FILE... : copy host FILEs into directory DIR of the
+# node (created if missing), keeping their base names.
+node_copy_in() {
+	local name=$1 dir=$2 f
+	shift 2
+	node_exec "$name" mkdir -p "$dir" || return 1
+	for f in "$@"; do
+		# shellcheck disable=SC2016 # expanded by the node's shell
+		node_exec "$name" sh -c 'cat >"$1"' sh "$dir/${f##*/}" <"$f" || return 1
+	done
 }
 
 node_shell() {

@@ -51,6 +51,36 @@ _assert_done(struct strlist *done, const char *r, const char *line)
 	strbuf_release(&want);
 }
 
+/* The host's own key is kept once, with its mode, for purge to restore. */
+static void
+test_generate_keeps_host_key(void **state)
+{
+	struct strbuf orig = STRBUF_INIT, p = STRBUF_INIT;
+	struct strlist done = STRLIST_INIT;
+	char *r = _root(), err[512];
+	struct pihpc_ctx ctx = { r };
+
+	(void)state;
+	assert_int_equal(chmod(tu_path(&p, r, "etc/munge/munge.key"), 0600), 0);
+	assert_int_equal(pihpc_munge_key_generate(&ctx, &done, err, sizeof(err)), 0);
+	strlist_clear(&done);
+	tu_read(r, "var/lib/pihpc/munge.key.orig", &orig);
+	assert_string_equal(orig.buf, "a per-host key made by Debian's munge package\n");
+	_assert_file(r, "var/lib/pihpc/munge.key.orig", 0600, 0, 0);
+
+	/* a later replacement keeps the first copy */
+	tu_write(r, "etc/munge/munge.key", "another key");
+	assert_int_equal(pihpc_munge_key_generate(&ctx, &done, err, sizeof(err)), 0);
+	strlist_clear(&done);
+	strbuf_reset(&orig);
+	tu_read(r, "var/lib/pihpc/munge.key.orig", &orig);
+	assert_string_equal(orig.buf, "a per-host key made by Debian's munge package\n");
+
+	strbuf_release(&orig);
+	strbuf_release(&p);
+	tu_rmrf(r);
+}
+
 static void
 test_generate_once(void **state)
 {
@@ -217,6 +247,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_generate_once),
+		cmocka_unit_test(test_generate_keeps_host_key),
 		cmocka_unit_test(test_generate_without_munge_user),
 		cmocka_unit_test(test_publish_and_install),
 		cmocka_unit_test(test_fingerprint_missing),
