@@ -19,7 +19,7 @@ VERSION     := $(shell dpkg-parsechangelog -S Version 2>/dev/null)
 
 SHELL_FILES = $(shell git ls-files 2>/dev/null | grep -E '\.(sh|t)$$|^postinst-helpers/|^\.ci/run$$|^debian/[^/]*\.(config|postinst|postrm|preinst|prerm)$$|^debian/tests/[^/.]*$$' | grep -v '^debian/tests/control$$')
 
-.PHONY: all install clean deps deb check check-unit check-shell check-lint \
+.PHONY: all install clean deps deb slurm-debs check check-unit check-shell check-lint \
         check-cluster check-vm demo demo-down shell bench lint-c
 
 all:
@@ -37,9 +37,10 @@ install: all
 	install -d $(DESTDIR)$(prefix)/share/pihpc/sh
 	install -m 0644 postinst-helpers/*.sh $(DESTDIR)$(prefix)/share/pihpc/sh/
 
+# build/slurm is kept: rebuilding Slurm takes a quarter of an hour.
 clean:
 	$(MAKE) -C src clean
-	rm -rf $(BUILD)
+	rm -rf $(REPO) $(BUILD)/.deb.log
 
 # Everything the build and the tests need, installed from Debian's archive.
 # Idempotent: apt-get does nothing when all is present.
@@ -65,6 +66,13 @@ deb: deps
 	  apt-ftparchive -o APT::FTPArchive::Release::Origin=pihpc \
 	    -o APT::FTPArchive::Release::Label=pihpc release . > Release
 	@ls $(REPO)
+
+# Slurm .debs with PMIx and PAM, built in a clean bookworm chroot.
+# ARCH=arm64 cross-builds for the Pi; SLURM_TARBALL=/path/slurm-23.11.x.tar.bz2
+# builds SchedMD's slurm-smd-* packages instead of Debian's.
+slurm-debs:
+	src/slurm/build-debs.sh --arch $(ARCH) --out $(BUILD)/slurm/$(ARCH) \
+	  $(if $(SLURM_TARBALL),--tarball $(SLURM_TARBALL))
 
 check: check-unit check-shell check-lint check-cluster
 

@@ -90,7 +90,7 @@ pihpc_seed_from_conf() {
 	[ -f "$PIHPC_CONF" ] || return 0
 	for _q in "$@"; do
 		_key=$(pihpc_key_of "$_q")
-		grep -q "^[[:space:]]*$_key[[:space:]]*=" "$PIHPC_CONF" || continue
+		grep -q "^[[:space:]]*${_key}[[:space:]]*=" "$PIHPC_CONF" || continue
 		_val=$(pihpc config get "$_key" 2>/dev/null) || continue
 		if _pihpc_is_boolean "$_key"; then
 			case "$_val" in yes) _val=true ;; *) _val=false ;; esac
@@ -229,6 +229,28 @@ _pihpc_slurmd() {
 		pihpc_warn "slurmd has not joined yet; it keeps trying (journalctl -u slurmd)"
 }
 
+# Munge credentials fail on clock skew: the controller serves time to the
+# cluster network (also with no upstream source), the nodes follow it.
+# Only chrony is configured; another time-daemon is left to the admin.
+PIHPC_CHRONY_SERVE=/etc/chrony/conf.d/pihpc.conf
+PIHPC_CHRONY_FOLLOW=/etc/chrony/sources.d/pihpc.sources
+
+_pihpc_time_sync() {
+	[ -d /etc/chrony ] || return 0
+	if [ "$1" = serve ]; then
+		_file=$PIHPC_CHRONY_SERVE
+		_text=$(printf 'allow %s\nlocal stratum 10' "$(pihpc config get subnet)")
+	else
+		_file=$PIHPC_CHRONY_FOLLOW
+		_text="server $(pihpc config get controller) iburst"
+	fi
+	mkdir -p "$(dirname "$_file")"
+	if printf '%s\n' "$_text" | _pihpc_changes block set "$_file" chrony &&
+		_pihpc_active chrony.service; then
+		deb-systemd-invoke restart chrony.service
+	fi
+}
+
 # nfs-server reads /etc/exports when it starts; where it cannot run (a
 # container, a kernel without nfsd) the exports wait for it.
 _pihpc_reload_exports() {
@@ -246,6 +268,7 @@ _pihpc_apply_storage() {
 
 _pihpc_apply_master() {
 	pihpc dirs ensure --role master
+	_pihpc_time_sync serve
 	_pihpc_nfs_client
 	_conf=no _munge=no _dbd=no
 	if _pihpc_render_slurm master; then
@@ -287,6 +310,9 @@ _pihpc_apply_master() {
 
 _pihpc_apply_compute() {
 	pihpc dirs ensure --role compute
+	if ! _pihpc_this_host_is_controller; then
+		_pihpc_time_sync follow
+	fi
 	_pihpc_nfs_client
 	if [ -f /boot/firmware/cmdline.txt ] || [ -f /boot/cmdline.txt ]; then
 		db_get pihpc-compute/cgroup-cmdline
@@ -337,6 +363,11 @@ _pihpc_unapply_role() {
 		_pihpc_reload_exports
 		;;
 	master | compute)
+		if [ "$1" = master ]; then
+			rm -f "$PIHPC_CHRONY_SERVE"
+		else
+			rm -f "$PIHPC_CHRONY_FOLLOW"
+		fi
 		if [ -d /run/systemd/system ]; then
 			# scontrol on a configless node needs slurmd's cached
 			# configuration: leave first, then stop.  A node that

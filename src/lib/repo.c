@@ -120,13 +120,18 @@ _gpg(const struct repo_paths *rp, const char *const *args,
 				 rp->gnupg.buf };
 	struct strbuf errout = STRBUF_INIT;
 	size_t i = 5;
+	mode_t mask;
 	int rc;
 
 	while (*args && i < sizeof(argv) / sizeof(argv[0]) - 1)
 		argv[i++] = *args++;
 	argv[i] = NULL;
+	/* gpg creates pubring.kbx with the umask's mode: keep the whole
+	 * home private, not only the secret keys */
+	mask = umask(077);
 	rc = pihpc_run_capture((char *const *)argv, NULL, 0, out, &errout,
 			       err, errlen);
+	(void)umask(mask);
 	strbuf_release(&errout);
 	return rc;
 }
