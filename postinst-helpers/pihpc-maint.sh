@@ -205,6 +205,8 @@ _pihpc_render_slurm() {
 # are tried again at boot.
 _pihpc_nfs_client() {
 	pihpc fstab apply
+	# No storage node: the cluster has no shared file systems.
+	[ -n "$(pihpc config get storage)" ] || return 0
 	pihpc_systemd_reload
 	for _p in $(pihpc config get nfs_exports | sed 's/([^)]*)//g'); do
 		mountpoint -q "$_p" || mount "$_p" ||
@@ -245,8 +247,10 @@ _pihpc_time_sync() {
 		_text="server $(pihpc config get controller) iburst"
 	fi
 	mkdir -p "$(dirname "$_file")"
-	if printf '%s\n' "$_text" | _pihpc_changes block set "$_file" chrony &&
-		_pihpc_active chrony.service; then
+	# A here-document, not a pipe: a failure must reach set -e.
+	if _pihpc_changes block set "$_file" chrony <<EOF && _pihpc_active chrony.service; then
+$_text
+EOF
 		deb-systemd-invoke restart chrony.service
 	fi
 }
