@@ -80,6 +80,26 @@ pihpc_answers_to_conf() {
 	_pihpc_set_answers "" "$@" >/dev/null
 }
 
+# Keep cluster.conf as it is, to go back to it if a later step fails.
+pihpc_conf_save() {
+	rm -f "$PIHPC_CONF.pihpc-old"
+	if [ -f "$PIHPC_CONF" ]; then
+		cp -p "$PIHPC_CONF" "$PIHPC_CONF.pihpc-old"
+	fi
+}
+
+pihpc_conf_restore() {
+	if [ -f "$PIHPC_CONF.pihpc-old" ]; then
+		mv -f "$PIHPC_CONF.pihpc-old" "$PIHPC_CONF"
+	else
+		rm -f "$PIHPC_CONF"
+	fi
+}
+
+pihpc_conf_forget() {
+	rm -f "$PIHPC_CONF.pihpc-old"
+}
+
 # debconf is not a registry: the live file wins, so that dpkg-reconfigure
 # shows what a hand edit put there.  Only keys the file sets: a default
 # from "config get" would override a preseeded answer (pihpc-master
