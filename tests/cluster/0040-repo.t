@@ -26,7 +26,10 @@ exec 3> >(sed -u 's/^/# /') 4>&3
 : "${PIHPC_JOIN_TIMEOUT:=120}"
 
 STORAGE_IP=${PIHPC_NODE_IP[filenode01]}
-UPGRADE_VERSION=0.1.0+upgradetest1
+# the upgrade: the version under test (in the repository) + "+upgradetest1"
+set -- "${PIHPC_REPO:-$PIHPC_TOP/build/repo}"/pihpc-common_*.deb
+BASE_VERSION=$(dpkg-deb -f "$1" Version 2>/dev/null) || BASE_VERSION=0.1.0
+UPGRADE_VERSION=$BASE_VERSION+upgradetest1
 PKGS="pihpc-common pihpc-compute pihpc-master pihpc-storage"
 HAND_EDIT=SchedulerParameters=bf_interval=60
 T0=$(date +%s)
@@ -94,6 +97,16 @@ node_key_fpr() {
 	node_exec "$1" sh -c 'h=$(mktemp -d) &&
 		gpg --homedir "$h" --batch --with-colons --show-keys /etc/apt/keyrings/pihpc.gpg |
 		awk -F: "/^fpr:/ { print \$10; exit }"; rm -rf "$h"'
+}
+
+# started NODE UNIT...: "UNIT MICROSECONDS" per unit, when it last became
+# active (monotonic clock of the host, the same for every node).
+started() {
+	local n=$1 u
+	shift
+	for u in "$@"; do
+		printf '%s %s\n' "$u" "$(node_exec "$n" systemctl show -P ActiveEnterTimestampMonotonic "$u")"
+	done
 }
 
 test_expect_success 'cluster of filenode01, rpnode01, rpnode02 boots' '
@@ -254,8 +267,8 @@ test_expect_success IDLE "build $UPGRADE_VERSION in a scratch copy of the tree" 
 	(
 		cd "$root/upgrade/src" &&
 		DEBEMAIL=pihpc-test@invalid DEBFULLNAME="pihpc cluster test" \
-			dch --newversion "$UPGRADE_VERSION" --distribution bookworm \
-			--force-distribution "Test upgrade." &&
+			dch --force-bad-version --newversion "$UPGRADE_VERSION" \
+			--distribution bookworm --force-distribution "Test upgrade." &&
 		DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -b -uc -us >../build.log 2>&1 ||
 			{ tail -30 ../build.log; exit 1; }
 	) &&
@@ -288,6 +301,12 @@ test_expect_success UPGRADE_PUBLISHED 'the same version again is refused with re
 	test_must_fail node_exec filenode01 pihpc repo add "$f" 2>err &&
 	cat err &&
 	grep -q "^pihpc: error: cannot add .*Skipping inclusion of '"'"'pihpc-storage'"'"'" err
+'
+
+test_expect_success UPGRADE_PUBLISHED 'the daemons'"'"' start times before the upgrade' '
+	started rpnode01 slurmdbd slurmctld slurmd >before.rpnode01 &&
+	started rpnode02 slurmd >before.rpnode02 &&
+	cat before.rpnode01 before.rpnode02
 '
 
 for n in rpnode01 rpnode02; do
@@ -325,6 +344,19 @@ test_expect_success UPGRADED_rpnode01 'scontrol show config still has bf_interva
 	node_exec_timeout 30 rpnode01 scontrol show config >config &&
 	grep "^SchedulerParameters" config &&
 	grep -q "^SchedulerParameters *= *bf_interval=60$" config
+'
+
+# The maintainer scripts restart a daemon only when something it reads
+# changed; whatever they restart keeps Slurm's order.
+test_expect_success UPGRADED_rpnode01,UPGRADED_rpnode02 'after the upgrade the daemons run, started in the order slurmdbd, slurmctld, slurmd' '
+	node_exec rpnode01 systemctl is-active slurmdbd slurmctld slurmd &&
+	node_exec rpnode02 systemctl is-active slurmd &&
+	started rpnode01 slurmdbd slurmctld slurmd >after.rpnode01 &&
+	started rpnode02 slurmd >after.rpnode02 &&
+	cat after.rpnode01 after.rpnode02 >after &&
+	cat before.rpnode01 before.rpnode02 | paste -d" " - after |
+		awk "{ print \$1, (\$4 == \$2 ? \"kept running\" : \"restarted\") }" &&
+	awk "{ t[NR] = \$2 } END { exit !(t[1] < t[2] && t[2] < t[3]) }" after.rpnode01
 '
 
 test_expect_success UPGRADED_rpnode01,UPGRADED_rpnode02 'after the upgrade both nodes are idle again' '
