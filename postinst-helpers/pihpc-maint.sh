@@ -13,7 +13,8 @@ PIHPC_CONF=/etc/pihpc/cluster.conf
 # '-' turned into '_'.
 # shellcheck disable=SC2034 # used by the maintainer scripts
 PIHPC_COMMON_QUESTIONS="high:controller medium:cluster-name medium:storage
-medium:domain medium:subnet medium:hosts medium:slurm-uid"
+medium:domain medium:subnet medium:hosts medium:slurm-uid
+low:node-registration low:compute-nodes"
 
 # cluster.conf keys whose question is a debconf boolean (true/false in
 # debconf, yes/no in the file).

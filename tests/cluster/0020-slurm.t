@@ -151,6 +151,7 @@ test_expect_success IDLE 'client commands work on the compute node from its cach
 
 test_expect_success INSTALLED 'sacctmgr lists the accounts compute and root' '
 	node_exec rpnode01 sacctmgr -n -P show account format=account,descr,org >out &&
+	cat out &&
 	grep -qx "compute|Compute account|home" out &&
 	grep -q "^root|" out
 '
@@ -187,8 +188,9 @@ test_expect_success INSTALLED 'secrets are not readable by other users' '
 # changes nothing must not rewrite anything.
 state_of_master() {
 	node_exec rpnode01 sh -c "find /etc/pihpc /etc/slurm /etc/munge /etc/hosts \
-		/etc/exports /etc/fstab /nfs/pihpc -printf \"%p %m %u %T@\n\" | sort;
-		sha256sum /etc/slurm/* /etc/munge/munge.key /etc/pihpc/*"
+		/etc/fstab /nfs/pihpc -printf \"%p %m %u %T@\n\" | sort &&
+		find /etc/pihpc /etc/slurm /etc/munge /nfs/pihpc -type f \
+			-exec sha256sum {} + | sort"
 }
 
 test_expect_success INSTALLED 'dpkg-reconfigure pihpc-master twice in a row changes nothing' '
