@@ -51,7 +51,9 @@
 #   pihpc_image_ensure         build/reuse the cached image, print its root
 #
 # Environment: PIHPC_RUN (run name, default t$$; demo.sh uses "demo"),
-# PIHPC_REPO (repo dir, default build/repo), PIHPC_TEST_CACHE
+# PIHPC_REPO (repo dir, default build/repo), PIHPC_SLURM_DEBS (dir of
+# locally built Slurm .debs, e.g. build/slurm/amd64, added to the bootstrap
+# repository so that the nodes install them), PIHPC_TEST_CACHE
 # (/var/cache/pihpc-test), PIHPC_TEST_STATE (/run/pihpc-cluster),
 # PIHPC_BOOTSTRAP_PORT (8080), PIHPC_BOOT_TIMEOUT (90 s), PIHPC_STOP_TIMEOUT
 # (30 s), PIHPC_APT_TIMEOUT (1200 s), PIHPC_KEEP_LOGS (dir: keep console logs).
@@ -90,6 +92,7 @@ PIHPC_STORAGE_NODE=filenode01
 : "${PIHPC_STOP_TIMEOUT:=30}"
 : "${PIHPC_APT_TIMEOUT:=1200}"
 : "${PIHPC_REPO:=}"      # dir with *.deb + Packages + Release (default build/repo)
+: "${PIHPC_SLURM_DEBS:=}" # dir with Slurm .debs for the bootstrap repo (default none)
 
 PIHPC_CGROUP_CTRLS=(cpu cpuacct cpuset memory devices freezer blkio pids systemd unified)
 PIHPC_NODE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -169,6 +172,9 @@ pihpc_repo_prepare() {
 	mkdir -p "$st/gnupg" "$st/repo" && chmod 700 "$st/gnupg"
 	cp -a "$src"/. "$st/repo/"
 	rm -f "$st/repo/InRelease" "$st/repo/Release.gpg"
+	if [ -n "${PIHPC_SLURM_DEBS:-}" ]; then
+		pihpc_repo_add_slurm "$st/repo" || return 1
+	fi
 	pihpc_gpg --passphrase '' --pinentry-mode loopback \
 		--quick-gen-key 'pihpc cluster test key (throwaway) <pihpc-test@invalid>' \
 		ed25519 sign 2d || return 1
@@ -176,6 +182,27 @@ pihpc_repo_prepare() {
 	pihpc_gpg --clearsign -o "$st/repo/InRelease" "$st/repo/Release" || return 1
 	pihpc_gpg --armor --detach-sign -o "$st/repo/Release.gpg" "$st/repo/Release" || return 1
 	GNUPGHOME="$st/gnupg" gpgconf --kill all 2>/dev/null || true
+}
+
+# pihpc_repo_add_slurm DIR: add the Slurm .debs of $PIHPC_SLURM_DEBS (e.g.
+# build/slurm/amd64 from make slurm-debs) to the flat repo DIR and remake its
+# Packages and Release. Their versions (+pihpc1) sort above the archive's, so
+# the nodes' apt installs them; their dependencies are the archive Slurm's,
+# which the image's apt cache holds.
+pihpc_repo_add_slurm() {
+	local dir=$1 arch n
+	arch=$(dpkg --print-architecture)
+	n=$(find "$PIHPC_SLURM_DEBS" -maxdepth 1 \( -name "*_$arch.deb" -o -name '*_all.deb' \) | wc -l)
+	[ "$n" -gt 0 ] || { pihpc_die "PIHPC_SLURM_DEBS: no $arch .debs in $PIHPC_SLURM_DEBS (make slurm-debs)"; return 1; }
+	find "$PIHPC_SLURM_DEBS" -maxdepth 1 \( -name "*_$arch.deb" -o -name '*_all.deb' \) \
+		-exec cp {} "$dir"/ \; || return 1
+	(
+		cd "$dir" && apt-ftparchive packages . >Packages &&
+			apt-ftparchive -o APT::FTPArchive::Release::Origin=pihpc \
+				-o APT::FTPArchive::Release::Label=pihpc release . >Release
+	) || return 1
+	pihpc_log "bootstrap repository: $n Slurm .debs from $PIHPC_SLURM_DEBS" \
+		"($(dpkg-deb -f "$(find "$PIHPC_SLURM_DEBS" -maxdepth 1 -name "slurmd_*_$arch.deb" | head -n 1)" Version 2>/dev/null))"
 }
 
 # Files shared by all nodes of a run (a read-only overlay lower layer).
