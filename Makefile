@@ -11,7 +11,8 @@ prefix      ?= /usr
 DESTDIR     ?=
 # bookworm's systemd and lintian still expect units below /lib.
 unitdir     ?= /lib/systemd/system
-ARCH        ?= $(shell dpkg --print-architecture)
+HOST_ARCH   := $(shell dpkg --print-architecture)
+ARCH        ?= $(HOST_ARCH)
 BUILD       := build
 REPO        := $(BUILD)/repo
 APT_GET     := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -y -q
@@ -20,7 +21,7 @@ VERSION     := $(shell dpkg-parsechangelog -S Version 2>/dev/null)
 SHELL_FILES = $(shell git ls-files 2>/dev/null | grep -E '\.(sh|t)$$|^postinst-helpers/|^\.ci/run$$|^debian/[^/]*\.(config|postinst|postrm|preinst|prerm)$$|^debian/tests/[^/.]*$$' | grep -v '^debian/tests/control$$')
 
 .PHONY: all install clean deps deb slurm-debs check check-unit check-shell check-lint \
-        check-cluster check-vm demo demo-down shell bench lint-c
+        check-cluster check-vm check-slurm check-arm64 demo demo-down shell bench lint-c
 
 all:
 	$(MAKE) -C src
@@ -40,7 +41,7 @@ install: all
 # build/slurm is kept: rebuilding Slurm takes a quarter of an hour.
 clean:
 	$(MAKE) -C src clean
-	rm -rf $(REPO) $(BUILD)/.deb.log
+	rm -rf $(REPO) $(BUILD)/repo-* $(BUILD)/.deb.log
 
 # Everything the build and the tests need, installed from Debian's archive.
 # Idempotent: apt-get does nothing when all is present.
@@ -54,6 +55,9 @@ deps:
 	fi
 
 # The four .debs, in a directory that apt can use as a flat repository.
+# Any other ARCH (arm64: the Pi) is cross-built in a cached bookworm build
+# chroot, into build/repo-ARCH (src/slurm/build-pihpc.sh).
+ifeq ($(ARCH),$(HOST_ARCH))
 deb: deps
 	mkdir -p $(BUILD)
 	dpkg-buildpackage -b -uc -us -a$(ARCH) >$(BUILD)/.deb.log 2>&1 \
@@ -66,6 +70,10 @@ deb: deps
 	  apt-ftparchive -o APT::FTPArchive::Release::Origin=pihpc \
 	    -o APT::FTPArchive::Release::Label=pihpc release . > Release
 	@ls $(REPO)
+else
+deb:
+	src/slurm/build-pihpc.sh --arch $(ARCH) --out $(BUILD)/repo-$(ARCH)
+endif
 
 # Slurm .debs with PMIx and PAM, built in a clean bookworm chroot.
 # ARCH=arm64 cross-builds for the Pi; SLURM_TARBALL=/path/slurm-23.11.x.tar.bz2
@@ -105,3 +113,16 @@ shell:
 
 bench: deb
 	tests/cluster/bench.sh
+
+# The cluster with the locally built Slurm (build/slurm/HOST_ARCH; built
+# first if missing, ~15 min): +pihpc versions on the nodes, srun --mpi=pmix.
+check-slurm: deb
+	@ls $(BUILD)/slurm/$(HOST_ARCH)/slurmd_*.deb >/dev/null 2>&1 || \
+	  $(MAKE) slurm-debs ARCH=$(HOST_ARCH)
+	PIHPC_SLURM_DEBS=$(CURDIR)/$(BUILD)/slurm/$(HOST_ARCH) prove -v tests/cluster/0050-local-slurm.t
+
+# pihpc-common and slurmd for arm64 installed and run in an arm64 chroot
+# under qemu-user (the local arm64 Slurm from build/slurm/arm64 if built).
+check-arm64:
+	$(MAKE) deb ARCH=arm64
+	prove -v tests/arm64/*.t
