@@ -8,18 +8,8 @@ served by filenode01, reconfigures, removes and purges them, and checks that the
 purge leaves /etc exactly as it was before (dependencies were installed first).
 Needs root and build/repo (make deb); PIHPC_REPO=DIR uses another repository.'
 
-# sharness puts its scratch dir next to the caller; keep it out of the tree
-root=$(mktemp -d "${TMPDIR:-/tmp}/pihpc-sharness.XXXXXX")
-# (also its test-results/ when run without prove, and its PATH entry)
-SHARNESS_TEST_DIRECTORY=$root SHARNESS_BUILD_DIRECTORY=$root
-verbose=t
-# shellcheck disable=SC1091
-. /usr/share/sharness/sharness.sh
-# shellcheck source-path=SCRIPTDIR source=lib.sh
-. "$SHARNESS_TEST_SRCDIR/lib.sh"
-
-# Command output (sharness verbose fd 3/4) becomes TAP comments.
-exec 3> >(sed -u 's/^/# /') 4>&3
+# shellcheck source-path=SCRIPTDIR source=test-lib.sh
+. "$(dirname "$0")/test-lib.sh"
 
 # node:role-package, in installation order
 ROLES="filenode01:pihpc-storage rpnode01:pihpc-master rpnode02:pihpc-compute"
@@ -28,22 +18,6 @@ ROLES="filenode01:pihpc-storage rpnode01:pihpc-master rpnode02:pihpc-compute"
 # The slurm account stays on purge, as Debian packages keep the system
 # users they made: files on NFS and in backups still belong to its uid.
 SNAP_IGNORE='^(etc/ld\.so\.cache|etc/machine-id|etc/adjtime|etc/resolv\.conf|etc/(passwd|group|shadow|gshadow)-?)( |$)'
-
-tests_cleanup() {
-	if [ "${test_failure:-0}" != 0 ] || [ "${1:-0}" != 0 ]; then
-		cluster_dump >&5 2>&1 || true
-	fi
-	cluster_down >&5 2>&1 || echo "# cluster_down reported a problem" >&5
-	rm -rf "$root"
-}
-# shellcheck disable=SC2154 # rc is set inside the trap string
-trap 'rc=$?; trap - EXIT INT TERM; tests_cleanup "$rc"; (exit "$rc"); die' EXIT
-trap 'exit 130' INT TERM
-
-if [ "$(id -u)" != 0 ]; then
-	skip_all='needs root (network namespaces, overlay mounts, systemd-nspawn)'
-	test_done
-fi
 
 # snapshot NODE FILE: state of /etc (mode, owner, content) and the file
 # lists of pihpc's other places, in the node, written to FILE on the host.

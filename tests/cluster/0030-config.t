@@ -14,34 +14,8 @@ invalid preseed and a foreign owner of uid 151 stop it with nothing changed;
 once fixed, the slurm user is moved to 151 with its files.
 Needs root and build/repo (make deb); PIHPC_REPO=DIR uses another repository.'
 
-root=$(mktemp -d "${TMPDIR:-/tmp}/pihpc-sharness.XXXXXX")
-# (also its test-results/ when run without prove, and its PATH entry)
-SHARNESS_TEST_DIRECTORY=$root SHARNESS_BUILD_DIRECTORY=$root
-verbose=t
-# shellcheck disable=SC1091
-. /usr/share/sharness/sharness.sh
-# shellcheck source-path=SCRIPTDIR source=lib.sh
-. "$SHARNESS_TEST_SRCDIR/lib.sh"
-
-exec 3> >(sed -u 's/^/# /') 4>&3
-
-: "${PIHPC_JOIN_TIMEOUT:=120}"
-
-tests_cleanup() {
-	if [ "${test_failure:-0}" != 0 ] || [ "${1:-0}" != 0 ]; then
-		cluster_dump >&5 2>&1 || true
-	fi
-	cluster_down >&5 2>&1 || echo "# cluster_down reported a problem" >&5
-	rm -rf "$root"
-}
-# shellcheck disable=SC2154 # rc is set inside the trap string
-trap 'rc=$?; trap - EXIT INT TERM; tests_cleanup "$rc"; (exit "$rc"); die' EXIT
-trap 'exit 130' INT TERM
-
-if [ "$(id -u)" != 0 ]; then
-	skip_all='needs root (network namespaces, overlay mounts, systemd-nspawn)'
-	test_done
-fi
+# shellcheck source-path=SCRIPTDIR source=test-lib.sh
+. "$(dirname "$0")/test-lib.sh"
 
 # The answers that differ from the templates' defaults.
 LAB_HOSTS='10.0.0.1 rpnode01, 10.0.0.2 rpnode02, 10.0.0.3 filenode01, 10.0.0.20 login01'
@@ -87,7 +61,6 @@ node_idle() {
 		grep -qx "$1 idle" sinfo.out
 }
 
-T0=$(date +%s)
 elapsed() { echo "$(( $(date +%s) - T0 )) s since start"; }
 
 test_expect_success 'cluster of filenode01, rpnode01, rpnode02 boots' '

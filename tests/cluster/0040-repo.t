@@ -12,18 +12,8 @@ publishes it and upgrades every node with apt-get upgrade: a hand edit of
 slurm.conf survives and the cluster works again.
 Needs root and build/repo (make deb); PIHPC_REPO=DIR uses another repository.'
 
-root=$(mktemp -d "${TMPDIR:-/tmp}/pihpc-sharness.XXXXXX")
-# (also its test-results/ when run without prove, and its PATH entry)
-SHARNESS_TEST_DIRECTORY=$root SHARNESS_BUILD_DIRECTORY=$root
-verbose=t
-# shellcheck disable=SC1091
-. /usr/share/sharness/sharness.sh
-# shellcheck source-path=SCRIPTDIR source=lib.sh
-. "$SHARNESS_TEST_SRCDIR/lib.sh"
-
-exec 3> >(sed -u 's/^/# /') 4>&3
-
-: "${PIHPC_JOIN_TIMEOUT:=120}"
+# shellcheck source-path=SCRIPTDIR source=test-lib.sh
+. "$(dirname "$0")/test-lib.sh"
 
 STORAGE_IP=${PIHPC_NODE_IP[filenode01]}
 # the upgrade: the version under test (in the repository) + "+upgradetest1"
@@ -32,47 +22,9 @@ BASE_VERSION=$(dpkg-deb -f "$1" Version 2>/dev/null) || BASE_VERSION=0.1.0
 UPGRADE_VERSION=$BASE_VERSION+upgradetest1
 PKGS="pihpc-common pihpc-compute pihpc-master pihpc-storage"
 HAND_EDIT=SchedulerParameters=bf_interval=60
-T0=$(date +%s)
-
-tests_cleanup() {
-	if [ "${test_failure:-0}" != 0 ] || [ "${1:-0}" != 0 ]; then
-		cluster_dump >&5 2>&1 || true
-	fi
-	cluster_down >&5 2>&1 || echo "# cluster_down reported a problem" >&5
-	echo "# total $(($(date +%s) - T0)) s" >&5
-	rm -rf "$root"
-}
-# shellcheck disable=SC2154 # rc is set inside the trap string
-trap 'rc=$?; trap - EXIT INT TERM; tests_cleanup "$rc"; (exit "$rc"); die' EXIT
-trap 'exit 130' INT TERM
-
-if [ "$(id -u)" != 0 ]; then
-	skip_all='needs root (network namespaces, overlay mounts, systemd-nspawn)'
-	test_done
-fi
 
 # mark WHAT: elapsed time since the start, in the TAP output.
 mark() { echo "# [$(($(date +%s) - T0)) s] $*" >&5; }
-
-# wait_idle NODE...: every NODE is idle in sinfo seen from rpnode01.
-wait_idle() {
-	local end state n ok
-	end=$(( $(date +%s) + PIHPC_JOIN_TIMEOUT ))
-	while :; do
-		state=$(node_exec_timeout 20 rpnode01 sinfo -h -N -o '%N %t' 2>&1) || true
-		ok=1
-		for n in "$@"; do
-			printf '%s\n' "$state" | grep -qx "$n idle" || ok=0
-		done
-		[ "$ok" = 1 ] && return 0
-		if [ "$(date +%s)" -ge "$end" ]; then
-			echo "nodes not idle after ${PIHPC_JOIN_TIMEOUT}s; sinfo says:"
-			printf '%s\n' "$state"
-			return 1
-		fi
-		sleep 2
-	done
-}
 
 # apt_update_pihpc NODE [SOURCES]: refresh only the storage node's source
 # (the Debian archive is offline in the nodes); any warning is an error.

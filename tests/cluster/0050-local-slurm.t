@@ -12,61 +12,18 @@ Needs root and build/repo (make deb); PIHPC_REPO=DIR uses another repository.'
 
 # sharness runs the tests in its trash directory: a relative path is the caller's
 case ${PIHPC_SLURM_DEBS:-} in /* | '') ;; *) PIHPC_SLURM_DEBS=$PWD/$PIHPC_SLURM_DEBS ;; esac
-root=$(mktemp -d "${TMPDIR:-/tmp}/pihpc-sharness.XXXXXX")
-SHARNESS_TEST_DIRECTORY=$root SHARNESS_BUILD_DIRECTORY=$root
-verbose=t
-# shellcheck disable=SC1091
-. /usr/share/sharness/sharness.sh
-# shellcheck source-path=SCRIPTDIR source=lib.sh
-. "$SHARNESS_TEST_SRCDIR/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=test-lib.sh
+. "$(dirname "$0")/test-lib.sh"
 
-exec 3> >(sed -u 's/^/# /') 4>&3
-
-: "${PIHPC_JOIN_TIMEOUT:=120}"
 : "${PIHPC_SLURM_DEBS:=$PIHPC_TOP/build/slurm/$(dpkg --print-architecture)}"
 export PIHPC_SLURM_DEBS
 
-tests_cleanup() {
-	if [ "${test_failure:-0}" != 0 ] || [ "${1:-0}" != 0 ]; then
-		cluster_dump >&5 2>&1 || true
-	fi
-	cluster_down >&5 2>&1 || echo "# cluster_down reported a problem" >&5
-	rm -rf "$root"
-}
-# shellcheck disable=SC2154 # rc is set inside the trap string
-trap 'rc=$?; trap - EXIT INT TERM; tests_cleanup "$rc"; (exit "$rc"); die' EXIT
-trap 'exit 130' INT TERM
-
-if [ "$(id -u)" != 0 ]; then
-	skip_all='needs root (network namespaces, overlay mounts, systemd-nspawn)'
-	test_done
-fi
 SLURMD_DEB=$(find "$PIHPC_SLURM_DEBS" -maxdepth 1 -name "slurmd_*_$(dpkg --print-architecture).deb" 2>/dev/null | head -n 1)
 if [ -z "$SLURMD_DEB" ]; then
 	skip_all="no local Slurm .debs in $PIHPC_SLURM_DEBS (make slurm-debs)"
 	test_done
 fi
 LOCAL_VERSION=$(dpkg-deb -f "$SLURMD_DEB" Version)
-
-# wait_idle NODE...: every NODE is idle in sinfo seen from rpnode01.
-wait_idle() {
-	local end state n ok
-	end=$(( $(date +%s) + PIHPC_JOIN_TIMEOUT ))
-	while :; do
-		state=$(node_exec_timeout 20 rpnode01 sinfo -h -N -o '%N %t' 2>&1) || true
-		ok=1
-		for n in "$@"; do
-			printf '%s\n' "$state" | grep -qx "$n idle" || ok=0
-		done
-		[ "$ok" = 1 ] && return 0
-		if [ "$(date +%s)" -ge "$end" ]; then
-			echo "nodes not idle after ${PIHPC_JOIN_TIMEOUT}s; sinfo says:"
-			printf '%s\n' "$state"
-			return 1
-		fi
-		sleep 2
-	done
-}
 
 test_expect_success 'cluster of filenode01, rpnode01, rpnode02 boots with the local Slurm in its repository' '
 	cluster_up filenode01 rpnode01 rpnode02

@@ -1,0 +1,58 @@
+# shellcheck shell=bash
+# Sourced by every tests/cluster/*.t right after its test_description:
+# sharness, the harness (lib.sh), command output as TAP comments, a
+# clean-up that tears the cluster down also when a test fails, the root
+# check, and the waits the tests share.
+
+# sharness puts its scratch dir (and test-results/) next to the caller by
+# default; keep it out of the tree.
+root=$(mktemp -d "${TMPDIR:-/tmp}/pihpc-sharness.XXXXXX")
+SHARNESS_TEST_DIRECTORY=$root SHARNESS_BUILD_DIRECTORY=$root
+verbose=t
+# shellcheck disable=SC1091
+. /usr/share/sharness/sharness.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$SHARNESS_TEST_SRCDIR/lib.sh"
+
+# Command output (sharness verbose fd 3/4) becomes TAP comments.
+exec 3> >(sed -u 's/^/# /') 4>&3
+
+: "${PIHPC_JOIN_TIMEOUT:=120}"
+T0=$(date +%s)
+
+tests_cleanup() {
+	if [ "${test_failure:-0}" != 0 ] || [ "${1:-0}" != 0 ]; then
+		cluster_dump >&5 2>&1 || true
+	fi
+	cluster_down >&5 2>&1 || echo "# cluster_down reported a problem" >&5
+	echo "# total $(($(date +%s) - T0)) s" >&5
+	rm -rf "$root"
+}
+# shellcheck disable=SC2154 # rc is set inside the trap string
+trap 'rc=$?; trap - EXIT INT TERM; tests_cleanup "$rc"; (exit "$rc"); die' EXIT
+trap 'exit 130' INT TERM
+
+if [ "$(id -u)" != 0 ]; then
+	skip_all='needs root (network namespaces, overlay mounts, systemd-nspawn)'
+	test_done
+fi
+
+# wait_idle NODE...: every NODE is idle in sinfo seen from rpnode01.
+wait_idle() {
+	local end state n ok
+	end=$(($(date +%s) + PIHPC_JOIN_TIMEOUT))
+	while :; do
+		state=$(node_exec_timeout 20 rpnode01 sinfo -h -N -o '%N %t' 2>&1) || true
+		ok=1
+		for n in "$@"; do
+			printf '%s\n' "$state" | grep -qx "$n idle" || ok=0
+		done
+		[ "$ok" = 1 ] && return 0
+		if [ "$(date +%s)" -ge "$end" ]; then
+			echo "nodes not idle after ${PIHPC_JOIN_TIMEOUT}s; sinfo says:"
+			printf '%s\n' "$state"
+			return 1
+		fi
+		sleep 2
+	done
+}
