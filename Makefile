@@ -82,7 +82,7 @@ slurm-debs:
 	src/slurm/build-debs.sh --arch $(ARCH) --out $(BUILD)/slurm/$(ARCH) \
 	  $(if $(SLURM_TARBALL),--tarball $(SLURM_TARBALL))
 
-check: check-unit check-shell check-lint check-cluster
+check: check-unit lint-c check-shell check-lint check-cluster
 
 check-unit: deps
 	$(MAKE) -C src check
