@@ -58,7 +58,7 @@ for r in $ROLES; do
 		node_apt_update $n
 	"
 	test_expect_success UP "$n: dependencies of $p install offline" "
-		deps=\$(role_deps $n $p) &&
+		deps=\"\$(role_deps $n $p) man-db\" &&
 		echo \"deps: \$deps\" &&
 		if [ -n \"\$deps\" ]; then node_apt_install $n \$deps; fi
 	"
@@ -77,6 +77,19 @@ for r in $ROLES; do
 		status_is $n $p 'ii ' && status_is $n pihpc-common 'ii '
 	"
 done
+
+test_expect_success UP 'pihpc --help works on an installed node' '
+	node_exec rpnode02 pihpc --help >out &&
+	grep -q "^usage: pihpc" out && grep -q "^  node " out
+'
+
+# man-db went in with the dependencies, before the snapshot.
+test_expect_success UP 'man pihpc and man pihpc-cluster.conf work on an installed node' '
+	node_exec rpnode02 env MANPAGER=cat man pihpc >out &&
+	grep -q "pihpc-cluster.conf" out &&
+	node_exec rpnode02 env MANPAGER=cat man 5 pihpc-cluster.conf >out &&
+	grep -q "slurm_uid" out
+'
 
 for r in $ROLES; do
 	n=${r%%:*} p=${r#*:}

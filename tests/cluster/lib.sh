@@ -70,8 +70,8 @@ PIHPC_IMAGE_INCLUDE=(
 PIHPC_NODE_PACKAGES=(
 	slurmctld slurmd slurmdbd slurm-client munge libmunge2
 	default-mysql-server mariadb-server nfs-kernel-server nfs-common
-	ucf debconf adduser passwd lighttpd busybox reprepro gnupg chrony
-	libpmix-dev
+	ucf debconf adduser passwd busybox reprepro gnupg chrony
+	libpmix-dev man-db
 )
 PIHPC_SUITE=bookworm
 
