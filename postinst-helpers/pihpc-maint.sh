@@ -2,8 +2,9 @@
 # Functions shared by the pihpc-* maintainer scripts.
 #
 # The scripts stay thin: they ask debconf and hand the answers to the pihpc
-# command, which validates them and does the real work.  This file only maps
-# debconf questions to cluster.conf keys and wraps ucf.
+# command, which validates them and does the real work.  This file maps
+# debconf questions to cluster.conf keys, wraps ucf, and puts the pihpc
+# commands of each role in the order the daemons need.
 # Sourced after /usr/share/debconf/confmodule.
 
 PIHPC_CONF=/etc/pihpc/cluster.conf
@@ -25,8 +26,7 @@ PIHPC_MASTER_QUESTIONS="medium:master-is-compute medium:accounting-users
 medium:accounting-user-limits"
 
 pihpc_key_of() {
-	printf '%s
-' "${1#*:}" | tr - _
+	printf '%s\n' "${1#*:}" | tr - _
 }
 
 _pihpc_is_boolean() {
