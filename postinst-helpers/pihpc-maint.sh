@@ -347,9 +347,16 @@ _pihpc_apply_compute() {
 	fi
 	pihpc cmdline check ||
 		pihpc_warn "Slurm cannot confine jobs on this node until the cgroups above are enabled"
-	# On the controller the key is pihpc-master's own.
+	# On the controller the key is pihpc-master's own.  Without the
+	# cluster's key yet (no controller installed, /nfs not mounted) the
+	# node is set up all the same and gets it on the next configure.
 	_munge=no
-	if ! _pihpc_this_host_is_controller && _pihpc_changes munge key install; then
+	if _pihpc_this_host_is_controller; then
+		:
+	elif ! _out=$(pihpc munge key install); then
+		pihpc_warn "no cluster munge key yet: slurmd cannot join until 'dpkg-reconfigure pihpc-compute' installs it"
+	elif [ -n "$_out" ]; then
+		printf '%s\n' "$_out" >&2
 		_munge=yes
 		_pihpc_restart munge.service
 	fi
