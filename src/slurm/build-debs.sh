@@ -27,13 +27,11 @@ set -euo pipefail
 PROG=slurm-debs
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$SCRIPT_DIR/../.." && pwd)
+# shellcheck source=src/slurm/chroot-common.sh
+. "$SCRIPT_DIR/chroot-common.sh"
 
-HOST_ARCH=$(dpkg --print-architecture)
 ARCH=${ARCH:-$HOST_ARCH}
 TARBALL=${SLURM_TARBALL:-}
-CACHE=${PIHPC_BUILD_CACHE:-/var/cache/pihpc-build}
-JOBS=${JOBS:-2}
-SUITE=bookworm
 SUFFIX=pihpc
 KEEP=${PIHPC_KEEP_CHROOT:-0}
 OUT=
@@ -57,11 +55,6 @@ Build Slurm .debs in a clean $SUITE build chroot (needs root and mmdebstrap).
 Environment: PIHPC_BUILD_CACHE (default /var/cache/pihpc-build) holds the
 cached base chroot tarball, the apt package cache and the work chroots.
 EOF
-}
-
-die() {
-	printf '%s: error: %s\n' "$PROG" "$*" >&2
-	exit 1
 }
 
 while [ $# -gt 0 ]; do
@@ -100,7 +93,6 @@ OUT=${OUT:-$REPO_DIR/build/slurm/$ARCH}
 mkdir -p "$OUT" "$CACHE/apt-archives/partial" "$CACHE/log"
 OUT=$(cd "$OUT" && pwd)
 LOG=$CACHE/log/slurm-$ARCH.log
-BASE=$CACHE/$SUITE-$HOST_ARCH-buildd.tar
 WORK=$CACHE/work/$ARCH
 SRC_KIND=debian
 [ -z "$TARBALL" ] || SRC_KIND=tarball
@@ -194,21 +186,6 @@ in_chroot() {
 		ARCH="$ARCH" CROSS="$CROSS" JOBS="$JOBS" SUFFIX="$SUFFIX" PROFILES="$PROFILES" \
 		SRC_KIND="$SRC_KIND" TARBALL_NAME="$(basename "${TARBALL:-none}")" \
 		/bin/bash -c "set -euo pipefail; cd /build 2>/dev/null || true; $1"
-}
-
-APT='apt-get -y -q -o APT::Install-Recommends=false -o DPkg::Lock::Timeout=600'
-
-create_base() {
-	# No mirror argument: mmdebstrap uses deb.debian.org with the updates and
-	# security suites. The hook adds the matching deb-src lines.
-	rm -f "$BASE.tmp"
-	# shellcheck disable=SC2016 # mmdebstrap's hook shell expands $1
-	mmdebstrap --variant=buildd --format=tar \
-		--aptopt='APT::Install-Recommends "false"' \
-		--include=devscripts,equivs,fakeroot \
-		--customize-hook='sed -n "s/^deb /deb-src /p" "$1/etc/apt/sources.list" >"$1/etc/apt/sources.list.d/deb-src.list"' \
-		"$SUITE" "$BASE.tmp"
-	mv "$BASE.tmp" "$BASE"
 }
 
 prepare_chroot() {

@@ -25,12 +25,10 @@ set -euo pipefail
 PROG=build-pihpc
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$SCRIPT_DIR/../.." && pwd)
+# shellcheck source=src/slurm/chroot-common.sh
+. "$SCRIPT_DIR/chroot-common.sh"
 
-HOST_ARCH=$(dpkg --print-architecture)
 ARCH=${ARCH:-arm64}
-CACHE=${PIHPC_BUILD_CACHE:-/var/cache/pihpc-build}
-JOBS=${JOBS:-2}
-SUITE=bookworm
 OUT=
 
 usage() {
@@ -43,11 +41,6 @@ $SUITE build chroot and put them with Packages and Release into DIR
 
 Environment: PIHPC_BUILD_CACHE (default /var/cache/pihpc-build).
 EOF
-}
-
-die() {
-	printf '%s: error: %s\n' "$PROG" "$*" >&2
-	exit 1
 }
 
 while [ $# -gt 0 ]; do
@@ -75,7 +68,6 @@ command -v unshare >/dev/null || die "unshare is missing (util-linux)"
 command -v apt-ftparchive >/dev/null || die "apt-ftparchive is missing: apt-get install apt-utils"
 
 OUT=${OUT:-$REPO_DIR/build/repo-$ARCH}
-BASE=$CACHE/$SUITE-$HOST_ARCH-buildd.tar
 ROOT=$CACHE/pihpc-$ARCH
 LOG=$CACHE/log/pihpc-$ARCH.log
 mkdir -p "$CACHE/log"
@@ -116,20 +108,6 @@ in_chroot() {
 		/usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
 		DEBIAN_FRONTEND=noninteractive ARCH="$ARCH" JOBS="$JOBS" \
 		/bin/bash -c "set -euo pipefail; cd /build/pihpc 2>/dev/null || true; $1"
-}
-
-APT='apt-get -y -q -o APT::Install-Recommends=false -o DPkg::Lock::Timeout=600'
-
-# The same base as build-debs.sh (which creates it under $CACHE/lock).
-create_base() {
-	rm -f "$BASE.tmp"
-	# shellcheck disable=SC2016 # mmdebstrap's hook shell expands $1
-	mmdebstrap --variant=buildd --format=tar \
-		--aptopt='APT::Install-Recommends "false"' \
-		--include=devscripts,equivs,fakeroot \
-		--customize-hook='sed -n "s/^deb /deb-src /p" "$1/etc/apt/sources.list" >"$1/etc/apt/sources.list.d/deb-src.list"' \
-		"$SUITE" "$BASE.tmp"
-	mv "$BASE.tmp" "$BASE"
 }
 
 create_chroot() {
