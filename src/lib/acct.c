@@ -107,24 +107,6 @@ _tres_find(const struct tres *t, size_t n, const char *name)
 	return -1;
 }
 
-/* 1 if [out] has a line that is exactly [word]. */
-static int
-_has_line(const char *out, const char *word)
-{
-	size_t n = strlen(word);
-
-	while (*out) {
-		size_t len = strcspn(out, "\n");
-
-		if (len == n && !strncmp(out, word, n))
-			return 1;
-		out += len;
-		if (*out)
-			out++;
-	}
-	return 0;
-}
-
 /*
  * Run sacctmgr [argv] once; on failure "cannot WHAT: sacctmgr's message".
  */
@@ -261,7 +243,7 @@ pihpc_acct_register(const struct pihpc_runner *r, const struct pihpc_conf *c,
 	if (_wait_dbd(r, timeout, &out, err, errlen) < 0)
 		goto out;
 
-	if (!_has_line(out.buf, cluster)) {
+	if (!pihpc_has_line(out.buf, cluster)) {
 		char *argv[] = { "sacctmgr", "-i", "add", "cluster",
 				 (char *)cluster, NULL };
 

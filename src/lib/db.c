@@ -37,25 +37,6 @@ _release_secret(struct strbuf *sb)
 	strbuf_release(sb);
 }
 
-/* 1 if [out] (mysql --batch --skip-column-names) has the line [word]. */
-static int
-_has_line(const char *out, const char *word)
-{
-	size_t n = strlen(word);
-	const char *p = out;
-
-	while (*p) {
-		size_t len = strcspn(p, "\n");
-
-		if (len == n && !strncmp(p, word, n))
-			return 1;
-		p += len;
-		if (*p)
-			p++;
-	}
-	return 0;
-}
-
 /*
  * Run [sql] through mysql, waiting up to [timeout] s for the server.
  * [what] names the job for messages ("set up", "drop").
@@ -302,9 +283,9 @@ pihpc_db_ensure(const struct pihpc_runner *r, const char *pass,
 			memset(at, '*', strlen(pass));
 	}
 	if (rc == 0) {
-		if (!_has_line(out.buf, "database"))
+		if (!pihpc_has_line(out.buf, "database"))
 			strlist_push(done, "created database '" PIHPC_DB_NAME "'");
-		if (!_has_line(out.buf, "user"))
+		if (!pihpc_has_line(out.buf, "user"))
 			strlist_push(done, "created database user " DB_ACCOUNT);
 		else if (pass_is_new)
 			strlist_push(done, "set a new password for database user " DB_ACCOUNT);
@@ -326,9 +307,9 @@ pihpc_db_drop(const struct pihpc_runner *r, unsigned timeout,
 		    "DROP USER IF EXISTS " DB_ACCOUNT ";\n",
 		    timeout, "drop", &out, err, errlen);
 	if (rc == 0) {
-		if (_has_line(out.buf, "database"))
+		if (pihpc_has_line(out.buf, "database"))
 			strlist_push(done, "dropped database '" PIHPC_DB_NAME "'");
-		if (_has_line(out.buf, "user"))
+		if (pihpc_has_line(out.buf, "user"))
 			strlist_push(done, "dropped database user " DB_ACCOUNT);
 	}
 	strbuf_release(&out);

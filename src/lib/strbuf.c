@@ -248,3 +248,20 @@ strlist_clear(struct strlist *sl)
 	sl->v = NULL;
 	sl->nr = sl->alloc = 0;
 }
+
+int
+pihpc_has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+
+	while (*text) {
+		size_t len = strcspn(text, "\n");
+
+		if (len == n && !strncmp(text, line, n))
+			return 1;
+		text += len;
+		if (*text)
+			text++;
+	}
+	return 0;
+}

@@ -59,4 +59,7 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
+/* 1 if [text] has a line (newline-separated) that is exactly [line]. */
+int pihpc_has_line(const char *text, const char *line);
+
 #endif /* PIHPC_STRBUF_H */

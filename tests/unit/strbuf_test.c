@@ -112,11 +112,25 @@ test_path_root_prefix(void **state)
 	strbuf_release(&sb);
 }
 
+/* Whole lines only: a prefix, a suffix or a part never matches. */
+static void
+test_has_line(void **state)
+{
+	(void)state;
+	assert_true(pihpc_has_line("database\nuser\n", "user"));
+	assert_true(pihpc_has_line("database\nuser", "user"));
+	assert_true(pihpc_has_line("database", "database"));
+	assert_false(pihpc_has_line("databases\n", "database"));
+	assert_false(pihpc_has_line("xuser\n", "user"));
+	assert_false(pihpc_has_line("", "user"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strbuf_init_is_empty_string),
+		cmocka_unit_test(test_has_line),
 		cmocka_unit_test(test_strbuf_add_and_grow),
 		cmocka_unit_test(test_strbuf_trim_and_detach),
 		cmocka_unit_test(test_strlist),
