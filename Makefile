@@ -100,6 +100,8 @@ check-cluster: deb
 	prove -v tests/cluster/*.t
 
 check-vm: deb
+	dpkg -s qemu-system-x86 >/dev/null 2>&1 || \
+	  $(APT_GET) install --no-install-recommends qemu-system-x86
 	prove -v tests/vm/*.t
 
 demo: deb
@@ -124,5 +126,7 @@ check-slurm: deb
 # pihpc-common and slurmd for arm64 installed and run in an arm64 chroot
 # under qemu-user (the local arm64 Slurm from build/slurm/arm64 if built).
 check-arm64:
+	dpkg -s qemu-user-static binfmt-support >/dev/null 2>&1 || \
+	  $(APT_GET) install --no-install-recommends qemu-user-static binfmt-support
 	$(MAKE) deb ARCH=arm64
 	prove -v tests/arm64/*.t
