@@ -27,7 +27,8 @@ TIMINGS=$root/timings
 T_START=$(date +%s)
 
 tests_cleanup() {
-	if [ "${test_failure:-0}" != 0 ] || [ "${1:-0}" != 0 ]; then
+	# Not when interrupted: the dump waits for the VMs' current commands.
+	if [ "${1:-0}" != 130 ] && { [ "${test_failure:-0}" != 0 ] || [ "${1:-0}" != 0 ]; }; then
 		vm_dump >&5 2>&1 || true
 	fi
 	vms_down >&5 2>&1 || echo "# vms_down reported a problem" >&5
@@ -85,7 +86,9 @@ test_expect_success 'VM image, signed repository disk, network ports' '
 	timed "image and run state" vms_prepare $S $C
 '
 
-test_expect_success "$S and $C boot" '
+[ -s "$(vm_state)/vms" ] && test_set_prereq PREPARED
+
+test_expect_success PREPARED "$S and $C boot" '
 	timed "both VMs booted" eval "vm_start $S && vm_start $C &&
 		vm_wait_booted $S && vm_wait_booted $C"
 '
@@ -202,8 +205,12 @@ test_expect_success UP "$C: /home is root_squash, /nfs is not" '
 '
 
 test_expect_success UP "$S powers off" '
-	timed "$S: poweroff" vm_poweroff $S 120 &&
-	! vm_running $S
+	con=$(vm_dir $S)/console.log &&
+	off=$(stat -c %s "$con") &&
+	timed "$S: poweroff" vm_poweroff $S 180 &&
+	! vm_running $S &&
+	echo "slow to stop, from the console:" &&
+	tail -c "+$((off + 1))" "$con" | grep -aiE "stop job|timed out" | tail -n 10
 '
 
 test_expect_success UP "$C reboots while $S is down: running or degraded within $BOOT_BOUND s" '

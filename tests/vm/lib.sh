@@ -560,9 +560,9 @@ vm_dump() {
 		d=$(vm_dir "$name")
 		if vm_running "$name"; then
 			echo "# === $name: failed units"
-			vm_exec_timeout 20 "$name" systemctl --failed --no-pager --plain --no-legend 2>&1 | sed 's/^/# /'
+			vm_exec_timeout 15 "$name" systemctl --failed --no-pager --plain --no-legend 2>&1 | sed 's/^/# /'
 			echo "# === $name: journalctl -b -n 150"
-			vm_exec_timeout 30 "$name" journalctl -b --no-pager -n 150 2>&1 | sed 's/^/# /'
+			vm_exec_timeout 15 "$name" journalctl -b --no-pager -n 150 2>&1 | sed 's/^/# /'
 		else
 			echo "# === $name: not running"
 		fi
