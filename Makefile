@@ -15,7 +15,10 @@ HOST_ARCH   := $(shell dpkg --print-architecture)
 ARCH        ?= $(HOST_ARCH)
 BUILD       := build
 REPO        := $(BUILD)/repo
-APT_GET     := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -y -q
+# mk-build-deps execs its -t argument as a command line, so the
+# environment cannot ride in it: DEBIAN_FRONTEND is exported instead.
+export DEBIAN_FRONTEND := noninteractive
+APT_GET     := apt-get -o DPkg::Lock::Timeout=600 -y -q
 VERSION     := $(shell dpkg-parsechangelog -S Version 2>/dev/null)
 
 SHELL_FILES = $(shell git ls-files 2>/dev/null | grep -E '\.(sh|t)$$|^postinst-helpers/|^\.ci/run$$|^debian/[^/]*\.(config|postinst|postrm|preinst|prerm)$$|^debian/tests/[^/.]*$$' | grep -v '^debian/tests/control$$')
