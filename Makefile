@@ -49,12 +49,18 @@ clean:
 # Everything the build and the tests need, installed from Debian's archive.
 # Idempotent: apt-get does nothing when all is present.
 deps:
-	@if ! dpkg-checkbuilddeps >/dev/null 2>&1 || ! tests/deps.sh --check; then \
+	@if ! dpkg-checkbuilddeps >/dev/null 2>&1 || ! tests/deps.sh --check test; then \
 	  $(APT_GET) update && \
 	  $(APT_GET) install --no-install-recommends devscripts equivs && \
 	  mk-build-deps -i -r -t "$(APT_GET) --no-install-recommends" debian/control && \
 	  rm -f pihpc-build-deps_* && \
-	  tests/deps.sh --install; \
+	  tests/deps.sh --install test; \
+	fi
+
+# What the other targets need (tests/deps.sh names each set).
+deps-slurm deps-arm64 deps-vm deps-bench: deps-%:
+	@if ! tests/deps.sh --check $*; then \
+	  $(APT_GET) update && tests/deps.sh --install $*; \
 	fi
 
 # The four .debs, in a directory that apt can use as a flat repository.
@@ -74,14 +80,14 @@ deb: deps
 	    -o APT::FTPArchive::Release::Label=pihpc release . > Release
 	@ls $(REPO)
 else
-deb:
+deb: deps-arm64
 	src/slurm/build-pihpc.sh --arch $(ARCH) --out $(BUILD)/repo-$(ARCH)
 endif
 
 # Slurm .debs with PMIx and PAM, built in a clean bookworm chroot.
 # ARCH=arm64 cross-builds for the Pi; SLURM_TARBALL=/path/slurm-23.11.x.tar.bz2
 # builds SchedMD's slurm-smd-* packages instead of Debian's.
-slurm-debs:
+slurm-debs: deps-slurm
 	src/slurm/build-debs.sh --arch $(ARCH) --out $(BUILD)/slurm/$(ARCH) \
 	  $(if $(SLURM_TARBALL),--tarball $(SLURM_TARBALL))
 
@@ -102,9 +108,7 @@ check-lint: deb
 check-cluster: deb
 	prove -v tests/cluster/*.t
 
-check-vm: deb
-	dpkg -s qemu-system-x86 >/dev/null 2>&1 || \
-	  $(APT_GET) install --no-install-recommends qemu-system-x86
+check-vm: deb deps-vm
 	prove -v tests/vm/*.t
 
 demo: deb
@@ -116,7 +120,7 @@ demo-down:
 shell:
 	tests/cluster/demo.sh shell $(NODE)
 
-bench: deb
+bench: deb deps-bench
 	tests/cluster/bench.sh
 
 # The cluster with the locally built Slurm (build/slurm/HOST_ARCH; built
@@ -128,8 +132,6 @@ check-slurm: deb
 
 # pihpc-common and slurmd for arm64 installed and run in an arm64 chroot
 # under qemu-user (the local arm64 Slurm from build/slurm/arm64 if built).
-check-arm64:
-	dpkg -s qemu-user-static binfmt-support >/dev/null 2>&1 || \
-	  $(APT_GET) install --no-install-recommends qemu-user-static binfmt-support
+check-arm64: deps-arm64
 	$(MAKE) deb ARCH=arm64
 	prove -v tests/arm64/*.t

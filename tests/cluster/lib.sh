@@ -6,7 +6,7 @@
 # apt-utils.  Works on hosts whose PID 1 is not systemd (no machined).
 #
 # What it builds:
-#   * a Debian bookworm image (mmdebstrap, cached under $PIHPC_TEST_CACHE,
+#   * a Debian image of $PIHPC_SUITE (mmdebstrap, cached under $PIHPC_TEST_CACHE,
 #     keyed by a hash of the package lists and of the image recipe below);
 #     the image holds every .deb the nodes will later install with apt in
 #     /var/cache/apt/archives plus the archive's package lists, so
@@ -56,7 +56,8 @@
 # repository so that the nodes install them), PIHPC_TEST_CACHE
 # (/var/cache/pihpc-test), PIHPC_TEST_STATE (/run/pihpc-cluster),
 # PIHPC_BOOTSTRAP_PORT (8080), PIHPC_BOOT_TIMEOUT (90 s), PIHPC_STOP_TIMEOUT
-# (30 s), PIHPC_APT_TIMEOUT (1200 s), PIHPC_KEEP_LOGS (dir: keep console logs).
+# (30 s), PIHPC_APT_TIMEOUT (1200 s), PIHPC_KEEP_LOGS (dir: keep console logs),
+# PIHPC_SUITE (bookworm or trixie: the nodes' Debian release).
 
 # ---------------------------------------------------------------------------
 # Package lists (the lead may extend them; any change rebuilds the image).
@@ -73,7 +74,13 @@ PIHPC_NODE_PACKAGES=(
 	ucf debconf adduser passwd busybox reprepro gnupg chrony
 	libpmix-dev man-db
 )
-PIHPC_SUITE=bookworm
+# The Debian release of the nodes (bookworm or trixie), each with its own
+# Slurm from the archive.  One build of the packages serves both.
+: "${PIHPC_SUITE:=bookworm}"
+case "$PIHPC_SUITE" in
+bookworm | trixie) ;;
+*) echo "PIHPC_SUITE: '$PIHPC_SUITE' is not a supported release (bookworm, trixie)" >&2; exit 2 ;;
+esac
 
 # Seed addresses (only inside the harness' network namespaces).
 declare -A PIHPC_NODE_IP=(
@@ -132,7 +139,7 @@ pihpc_image_key() {
 pihpc_image_ensure() {
 	local key dir tmp t0
 	key=$(pihpc_image_key)
-	dir=$PIHPC_TEST_CACHE/image-$key
+	dir=$PIHPC_TEST_CACHE/image-$PIHPC_SUITE-$key
 	mkdir -p "$PIHPC_TEST_CACHE"
 	(
 		flock -w 1800 9 || { pihpc_die "cannot lock $PIHPC_TEST_CACHE"; exit 1; }
@@ -150,8 +157,8 @@ pihpc_image_ensure() {
 		mv "$tmp" "$dir"
 		touch "$dir/.complete"
 		pihpc_log "image $key built in $(( $(date +%s) - t0 )) s"
-		# drop older images
-		find "$PIHPC_TEST_CACHE" -maxdepth 1 -name 'image-*' ! -name "image-$key" \
+		# drop this release's older images
+		find "$PIHPC_TEST_CACHE" -maxdepth 1 -name "image-$PIHPC_SUITE-*" ! -name "image-$PIHPC_SUITE-$key" \
 			-exec rm -rf {} +
 	) 9>"$PIHPC_TEST_CACHE/.lock" || return 1
 	printf '%s/rootfs\n' "$dir"
