@@ -1,0 +1,130 @@
+#!/bin/bash
+# tests/qa/piuparts.sh REPO [SUITE...] - piuparts on every pihpc package, as
+# Debian checks its own packages: in a clean chroot of each SUITE (default
+# bookworm trixie), install and purge, then install the previous build and
+# upgrade it to this one, then purge; nothing may be left behind.
+#
+# Each role package is tested together with pihpc-common, which it needs at
+# the same version; pihpc-common is also tested alone.
+#
+# The previous build: the tree as it was before the newest debian/changelog
+# entry (the parent of the commit that added it), built once with nocheck
+# and cached by commit under build/prev-COMMIT.  In a clone without that
+# history the upgrade test cannot run, and this script fails saying so.
+#
+# In the chroot no daemon starts (piuparts' policy-rc.d) and systemd is not
+# PID 1, so the maintainer scripts take their "not booted" paths.  As a
+# second guard, the chroot's answers put the cluster on 127.0.1.0/24: the
+# chroot shares this machine's network, and the seed's 10.0.0.x addresses
+# must never be reached from it.
+set -euo pipefail
+
+PROG=piuparts
+TOP=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
+CACHE=${PIHPC_TEST_CACHE:-/var/cache/pihpc-test}/piuparts
+MIRROR=${PIHPC_MIRROR:-http://deb.debian.org/debian}
+MAX_AGE_DAYS=7
+
+log() { printf '# [%s] %s: %s\n' "$(date +%T)" "$PROG" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+REPO=$(readlink -f "${1:?usage: tests/qa/piuparts.sh REPO [SUITE...]}")
+shift
+[ $# -gt 0 ] || set -- bookworm trixie
+[ "$(id -u)" = 0 ] || die "must run as root"
+command -v piuparts >/dev/null || die "piuparts is missing (make deps installs it)"
+
+WORK=$(mktemp -d /tmp/pihpc-piuparts.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+
+version() { dpkg-deb -f "$1" Version; }
+deb_of() {
+	local f
+	f=$(find "$2" -maxdepth 1 -name "$1_*.deb" | head -n 1)
+	[ -n "$f" ] || die "no $1 package in $2"
+	printf '%s\n' "$f"
+}
+
+# The previous build as a flat repository; prints its directory.
+previous_build() {
+	local bump prev dir
+	bump=$(git -C "$TOP" log -n 1 --format=%H -- debian/changelog) ||
+		die "not a git clone: no previous build to upgrade from"
+	prev=$(git -C "$TOP" rev-parse --verify -q "$bump^") ||
+		die "the history before $bump is missing (a shallow clone?): no previous build"
+	dir=$TOP/build/prev-$(git -C "$TOP" rev-parse --short "$prev")
+	if [ ! -f "$dir/repo/Packages" ]; then
+		log "building the previous release ($(git -C "$TOP" show "$prev:debian/changelog" |
+			dpkg-parsechangelog -l - -S Version), commit $(git -C "$TOP" rev-parse --short "$prev"))"
+		rm -rf "$dir"
+		mkdir -p "$dir/src" "$dir/repo"
+		git -C "$TOP" archive "$prev" | tar -C "$dir/src" -xf -
+		(cd "$dir/src" && DEB_BUILD_OPTIONS="nocheck noautodbgsym" \
+			dpkg-buildpackage -b -uc -us -Pnocheck) >"$dir/build.log" 2>&1 ||
+			{ tail -30 "$dir/build.log" >&2; die "the previous build failed"; }
+		mv "$dir"/pihpc-*.deb "$dir/repo/"
+		rm -f "$dir"/repo/*-dbgsym_*.deb
+		(cd "$dir/repo" && apt-ftparchive packages . >Packages)
+		rm -rf "$dir/src"
+	fi
+	printf '%s\n' "$dir/repo"
+}
+
+base_tarball() {
+	local suite=$1 tgz=$CACHE/$1.tar.gz
+	mkdir -p "$CACHE"
+	if [ -f "$tgz" ] && [ -z "$(find "$tgz" -mtime +"$MAX_AGE_DAYS")" ]; then
+		printf '%s\n' "$tgz"
+		return 0
+	fi
+	log "$suite: base chroot (mmdebstrap)"
+	mmdebstrap --variant=minbase --format=tar "$suite" - </dev/null 2>"$CACHE/$suite.log" |
+		gzip -1 >"$tgz.tmp" || { tail -20 "$CACHE/$suite.log" >&2; die "$suite: mmdebstrap failed"; }
+	mv "$tgz.tmp" "$tgz"
+	printf '%s\n' "$tgz"
+}
+
+# piuparts runs pre_install_* scripts in the chroot before it installs the
+# packages under test.
+scripts_dir() {
+	local d=$WORK/scripts
+	mkdir -p "$d"
+	cat >"$d/pre_install_pihpc_preseed" <<-'EOF'
+		#!/bin/sh
+		# Loopback addresses only: the chroot shares the host's network.
+		cat <<SEL | debconf-set-selections
+		pihpc-common pihpc-common/hosts string 127.0.1.11 rpnode01, 127.0.1.12 rpnode02, 127.0.1.13 filenode01
+		pihpc-common pihpc-common/subnet string 127.0.1.0/24
+		SEL
+	EOF
+	chmod +x "$d/pre_install_pihpc_preseed"
+	printf '%s\n' "$d"
+}
+
+PREV=$(previous_build)
+SCRIPTS=$(scripts_dir)
+log "this build $(version "$(deb_of pihpc-common "$REPO")"), previous $(version "$(deb_of pihpc-common "$PREV")")"
+fails=0 runs=0
+for suite in "$@"; do
+	tgz=$(base_tarball "$suite")
+	for set in common storage master compute; do
+		debs=("$(deb_of pihpc-common "$REPO")")
+		[ "$set" = common ] || debs+=("$(deb_of "pihpc-$set" "$REPO")")
+		logf=$TOP/build/piuparts-$suite-$set.log
+		runs=$((runs + 1))
+		t0=$SECONDS
+		# --allow-database: pihpc-master depends on MariaDB.
+		if piuparts --basetgz="$tgz" -d "$suite" -m "$MIRROR" \
+			--bindmount="$PREV" --extra-repo="deb [trusted=yes] file://$PREV ./" \
+			--scriptsdir="$SCRIPTS" --allow-database \
+			"${debs[@]}" >"$logf" 2>&1; then
+			log "$suite: pihpc-$set: PASS ($((SECONDS - t0)) s, log $logf)"
+		else
+			grep -E '^[0-9:]+ (FAIL|ERROR)' "$logf" | head -20 >&2 || tail -30 "$logf" >&2
+			log "$suite: pihpc-$set: FAIL ($((SECONDS - t0)) s, log $logf)"
+			fails=$((fails + 1))
+		fi
+	done
+done
+log "$((runs - fails)) passed, $fails failed"
+[ "$fails" = 0 ]
