@@ -169,8 +169,20 @@ pihpc_ucf_install() {
 	ucfr "$_pkg" "$_dest"
 }
 
+# True when systemd runs this machine; false in a chroot, an image build
+# or a piuparts run, where no daemon may be started or reached: the
+# configuration is written all the same, and what needs the running
+# services waits for "dpkg-reconfigure" on the booted machine.
+pihpc_booted() {
+	[ -d /run/systemd/system ]
+}
+
+_pihpc_not_booted_note() {
+	pihpc_warn "systemd is not running (a chroot or an image build): $1 once the machine runs: dpkg-reconfigure $2"
+}
+
 pihpc_systemd_reload() {
-	if [ -d /run/systemd/system ]; then
+	if pihpc_booted; then
 		systemctl --system daemon-reload >/dev/null || true
 	fi
 }
@@ -185,7 +197,7 @@ pihpc_role_installed() {
 
 # Restart unit $1 when systemd runs (not in a chroot or image build).
 _pihpc_restart() {
-	if [ -d /run/systemd/system ]; then
+	if pihpc_booted; then
 		deb-systemd-invoke restart "$1"
 	fi
 }
@@ -228,6 +240,7 @@ _pihpc_nfs_client() {
 	pihpc fstab apply
 	# No storage node: the cluster has no shared file systems.
 	[ -n "$(pihpc config get storage)" ] || return 0
+	pihpc_booted || return 0
 	pihpc_systemd_reload
 	for _p in $(pihpc config get nfs_exports | sed 's/([^)]*)//g'); do
 		mountpoint -q "$_p" || mount "$_p" ||
@@ -243,7 +256,7 @@ _pihpc_slurmd() {
 	if _pihpc_changes slurmd env; then
 		_env_changed=yes
 	fi
-	[ -d /run/systemd/system ] || return 0
+	pihpc_booted || return 0
 	pihpc_systemd_reload
 	if [ "$_env_changed" = yes ] || [ "$1" = yes ] || ! _pihpc_active slurmd.service; then
 		deb-systemd-invoke restart slurmd.service
@@ -305,11 +318,13 @@ _pihpc_apply_master() {
 	fi
 	pihpc munge key publish ||
 		pihpc_warn "compute nodes cannot get the munge key until /nfs is shared"
-	if _pihpc_changes db ensure; then
+	if ! pihpc_booted; then
+		_pihpc_not_booted_note "the accounting database and the daemons are set up" pihpc-master
+	elif _pihpc_changes db ensure; then
 		_dbd=yes
 	fi
 	pihpc_systemd_reload
-	if [ -d /run/systemd/system ]; then
+	if pihpc_booted; then
 		# The start order Slurm needs: MariaDB (a dependency, already
 		# up), slurmdbd, the cluster registered, then slurmctld.
 		if [ "$_dbd$_munge" != nono ] || ! _pihpc_active slurmdbd.service; then
@@ -327,7 +342,7 @@ _pihpc_apply_master() {
 		_pihpc_slurmd "$_munge"
 	else
 		rm -f /etc/pihpc/slurmd.env
-		if [ -d /run/systemd/system ]; then
+		if pihpc_booted; then
 			deb-systemd-invoke stop slurmd.service
 		fi
 	fi
@@ -360,7 +375,9 @@ _pihpc_apply_compute() {
 		_munge=yes
 		_pihpc_restart munge.service
 	fi
-	pihpc munge check
+	if pihpc_booted; then
+		pihpc munge check
+	fi
 	_pihpc_slurmd "$_munge"
 }
 
@@ -400,7 +417,7 @@ _pihpc_unapply_role() {
 		else
 			rm -f "$PIHPC_CHRONY_FOLLOW"
 		fi
-		if [ -d /run/systemd/system ]; then
+		if pihpc_booted; then
 			# scontrol on a configless node needs slurmd's cached
 			# configuration: leave first, then stop.  A node that
 			# still runs jobs stops the removal, with the reason.
