@@ -19,7 +19,8 @@ REPO        := $(BUILD)/repo
 # environment cannot ride in it: DEBIAN_FRONTEND is exported instead.
 export DEBIAN_FRONTEND := noninteractive
 APT_GET     := apt-get -o DPkg::Lock::Timeout=600 -y -q
-VERSION     := $(shell dpkg-parsechangelog -S Version 2>/dev/null)
+# Expanded when used: on a fresh machine dpkg-dev comes with "make deps".
+VERSION      = $(shell dpkg-parsechangelog -S Version 2>/dev/null)
 
 SHELL_FILES = $(shell git ls-files 2>/dev/null | grep -E '\.(sh|t)$$|^postinst-helpers/|^\.ci/run$$|^debian/[^/]*\.(config|postinst|postrm|preinst|prerm)$$|^debian/tests/[^/.]*$$' | grep -v '^debian/tests/control$$')
 
