@@ -233,10 +233,26 @@ _pihpc_render_slurm() {
 	[ "$(cat /etc/slurm/slurm.conf /etc/slurm/cgroup.conf | md5sum)" != "$_before" ]
 }
 
-# The NFS mounts of /home and /nfs from the storage node.  A storage node
+# Directories that do not exist yet and that pihpc is about to make (the
+# exported directories, the mount points) are noted for package $1, so
+# that its purge takes them away again if they are still empty.  A
+# directory that was there before stays.
+_pihpc_note_new_dirs() {
+	_list=/var/lib/pihpc/created-dirs.$1
+	shift
+	for _d in "$@"; do
+		[ ! -e "$_d" ] || continue
+		mkdir -p /var/lib/pihpc
+		grep -qxF "$_d" "$_list" 2>/dev/null || printf '%s\n' "$_d" >>"$_list"
+	done
+}
+
+# The NFS mounts of /home and /nfs from the storage node.  $1: the package.  A storage node
 # that is down must not fail the installation: the mounts are nofail and
 # are tried again at boot.
 _pihpc_nfs_client() {
+	# shellcheck disable=SC2046 # a list of paths without blanks
+	_pihpc_note_new_dirs "$1" $(pihpc config get nfs_exports | sed 's/([^)]*)//g')
 	pihpc fstab apply
 	# No storage node: the cluster has no shared file systems.
 	[ -n "$(pihpc config get storage)" ] || return 0
@@ -292,11 +308,14 @@ EOF
 # nfs-server reads /etc/exports when it starts; where it cannot run (a
 # container, a kernel without nfsd) the exports wait for it.
 _pihpc_reload_exports() {
+	pihpc_booted || return 0
 	exportfs -ra ||
 		pihpc_warn "the NFS server did not take the exports now; it reads /etc/exports when it starts"
 }
 
 _pihpc_apply_storage() {
+	# shellcheck disable=SC2046 # a list of paths without blanks
+	_pihpc_note_new_dirs pihpc-storage $(pihpc config get nfs_exports | sed 's/([^)]*)//g')
 	pihpc exports apply --no-reload
 	_pihpc_reload_exports
 	pihpc repo init
@@ -307,7 +326,7 @@ _pihpc_apply_storage() {
 _pihpc_apply_master() {
 	pihpc dirs ensure --role master
 	_pihpc_time_sync serve
-	_pihpc_nfs_client
+	_pihpc_nfs_client pihpc-master
 	_conf=no _munge=no _dbd=no
 	if _pihpc_render_slurm master; then
 		_conf=yes
@@ -353,7 +372,7 @@ _pihpc_apply_compute() {
 	if ! _pihpc_this_host_is_controller; then
 		_pihpc_time_sync follow
 	fi
-	_pihpc_nfs_client
+	_pihpc_nfs_client pihpc-compute
 	if [ -f /boot/firmware/cmdline.txt ] || [ -f /boot/cmdline.txt ]; then
 		db_get pihpc-compute/cgroup-cmdline
 		if [ "$RET" = true ]; then

@@ -72,7 +72,7 @@ PIHPC_NODE_PACKAGES=(
 	slurmctld slurmd slurmdbd slurm-client munge libmunge2
 	default-mysql-server mariadb-server nfs-kernel-server nfs-common
 	ucf debconf adduser passwd busybox reprepro gnupg chrony
-	libpmix-dev man-db
+	libpmix-dev man-db autopkgtest
 )
 # The Debian release of the nodes (bookworm or trixie), each with its own
 # Slurm from the archive.  One build of the packages serves both.
