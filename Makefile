@@ -24,7 +24,8 @@ VERSION      = $(shell dpkg-parsechangelog -S Version 2>/dev/null)
 
 SHELL_FILES = $(shell git ls-files 2>/dev/null | grep -E '\.(sh|t)$$|^postinst-helpers/|^\.ci/run$$|^debian/[^/]*\.(config|postinst|postrm|preinst|prerm)$$|^debian/tests/[^/.]*$$' | grep -v '^debian/tests/control$$')
 
-.PHONY: all install clean deps deb slurm-debs check check-unit check-shell check-lint \
+.PHONY: all install clean deps deps-slurm deps-arm64 deps-vm deps-bench deb slurm-debs \
+        check check-all check-unit check-shell check-lint check-fresh check-piuparts \
         check-cluster check-vm check-slurm check-arm64 demo demo-down shell bench lint-c
 
 all:
@@ -92,7 +93,16 @@ slurm-debs: deps-slurm
 	src/slurm/build-debs.sh --arch $(ARCH) --out $(BUILD)/slurm/$(ARCH) \
 	  $(if $(SLURM_TARBALL),--tarball $(SLURM_TARBALL))
 
-check: check-unit lint-c check-shell check-lint check-cluster
+# Every test; its last line counts what passed, failed and was skipped
+# over all of them (tests/check-summary.sh reads the whole output).
+check:
+	@mkdir -p $(BUILD)
+	@{ $(MAKE) --no-print-directory check-all 2>&1; echo $$? >$(BUILD)/.check.rc; } \
+	  | tee $(BUILD)/check.log
+	@tests/check-summary.sh $(BUILD)/check.log
+	@exit $$(cat $(BUILD)/.check.rc)
+
+check-all: check-unit lint-c check-shell check-lint check-fresh check-piuparts check-cluster
 
 check-unit: deps
 	$(MAKE) -C src check
@@ -106,20 +116,42 @@ check-shell: deps
 check-lint: deb
 	tests/lintian.sh $(REPO)
 
+# The Debian releases the nodes of the cluster tests run, each with its
+# own Slurm; one build of the packages serves both (README).
+SUITES ?= bookworm trixie
+# 0050 is check-slurm's: it needs the locally built Slurm.
+CLUSTER_TESTS = $(filter-out tests/cluster/0050-%,$(wildcard tests/cluster/*.t))
+
 check-cluster: deb
-	prove -v tests/cluster/*.t
+	@for suite in $(SUITES); do \
+	  echo "== cluster tests on $$suite nodes"; \
+	  PIHPC_SUITE=$$suite prove -v $(CLUSTER_TESTS) || exit 1; \
+	done
+
+# The README's set-up commands in pristine bookworm and trixie containers.
+check-fresh: deps
+	tests/fresh/check-fresh.sh $(SUITES)
+
+# piuparts on each package in clean chroots of every suite.
+check-piuparts: deb
+	tests/qa/piuparts.sh $(REPO) $(SUITES)
 
 check-vm: deb deps-vm
 	prove -v tests/vm/*.t
 
+# The demo's nodes run the host's release (bookworm elsewhere); SUITE=...
+# picks another.
+HOST_SUITE := $(shell . /etc/os-release 2>/dev/null; case "$$VERSION_CODENAME" in trixie) echo trixie;; *) echo bookworm;; esac)
+SUITE ?= $(HOST_SUITE)
+
 demo: deb
-	tests/cluster/demo.sh up
+	PIHPC_SUITE=$(SUITE) tests/cluster/demo.sh up
 
 demo-down:
-	tests/cluster/demo.sh down
+	PIHPC_SUITE=$(SUITE) tests/cluster/demo.sh down
 
 shell:
-	tests/cluster/demo.sh shell $(NODE)
+	PIHPC_SUITE=$(SUITE) tests/cluster/demo.sh shell $(NODE)
 
 bench: deb deps-bench
 	tests/cluster/bench.sh

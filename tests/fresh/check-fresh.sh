@@ -149,5 +149,5 @@ for SUITE in "$@"; do
 		fails=$((fails + 1))
 	fi
 done
+echo "RESULT: check-fresh: $(($# - fails)) passed, $fails failed, 0 skipped"
 [ "$fails" = 0 ] || die "$fails of $# suites failed"
-log "all $# suites passed"

@@ -126,5 +126,5 @@ for suite in "$@"; do
 		fi
 	done
 done
-log "$((runs - fails)) passed, $fails failed"
+echo "RESULT: piuparts: $((runs - fails)) passed, $fails failed, 0 skipped"
 [ "$fails" = 0 ]
