@@ -22,7 +22,6 @@ set -euo pipefail
 PROG=piuparts
 TOP=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 CACHE=${PIHPC_TEST_CACHE:-/var/cache/pihpc-test}/piuparts
-MIRROR=${PIHPC_MIRROR:-http://deb.debian.org/debian}
 MAX_AGE_DAYS=7
 
 log() { printf '# [%s] %s: %s\n' "$(date +%T)" "$PROG" "$*" >&2; }
@@ -114,7 +113,9 @@ for suite in "$@"; do
 		runs=$((runs + 1))
 		t0=$SECONDS
 		# --allow-database: pihpc-master depends on MariaDB.
-		if piuparts --basetgz="$tgz" -d "$suite" -m "$MIRROR" \
+		# --keep-sources-list: the base's own sources, with the updates
+		# and security suites the base was made from.
+		if piuparts --basetgz="$tgz" -d "$suite" --keep-sources-list \
 			--bindmount="$PREV" --extra-repo="deb [trusted=yes] file://$PREV ./" \
 			--scriptsdir="$SCRIPTS" --allow-database \
 			"${debs[@]}" >"$logf" 2>&1; then
