@@ -33,8 +33,24 @@ shift
 [ "$(id -u)" = 0 ] || die "must run as root"
 command -v piuparts >/dev/null || die "piuparts is missing (make deps installs it)"
 
+# piuparts makes its chroots in TMPDIR: below WORK, so that the clean-up
+# finds what an interrupted piuparts left mounted.
 WORK=$(mktemp -d /tmp/pihpc-piuparts.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+mkdir "$WORK/tmp"
+PIUPARTS_PID=
+cleanup() {
+	local m
+	if [ -n "$PIUPARTS_PID" ]; then
+		kill -INT "$PIUPARTS_PID" 2>/dev/null || true
+		wait "$PIUPARTS_PID" 2>/dev/null || true
+	fi
+	findmnt -rn -o TARGET | grep "^$WORK/" | sort -r | while read -r m; do
+		umount -l "$m" || true
+	done
+	rm -rf --one-file-system "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 version() { dpkg-deb -f "$1" Version; }
 deb_of() {
@@ -115,10 +131,15 @@ for suite in "$@"; do
 		# --allow-database: pihpc-master depends on MariaDB.
 		# --keep-sources-list: the base's own sources, with the updates
 		# and security suites the base was made from.
-		if piuparts --basetgz="$tgz" -d "$suite" --keep-sources-list \
+		TMPDIR=$WORK/tmp piuparts --basetgz="$tgz" -d "$suite" --keep-sources-list \
 			--bindmount="$PREV" --extra-repo="deb [trusted=yes] file://$PREV ./" \
 			--scriptsdir="$SCRIPTS" --allow-database \
-			"${debs[@]}" >"$logf" 2>&1; then
+			"${debs[@]}" >"$logf" 2>&1 &
+		PIUPARTS_PID=$!
+		rc=0
+		wait "$PIUPARTS_PID" || rc=$?
+		PIUPARTS_PID=
+		if [ "$rc" = 0 ]; then
 			log "$suite: pihpc-$set: PASS ($((SECONDS - t0)) s, log $logf)"
 		else
 			grep -E '^[0-9:]+ (FAIL|ERROR)' "$logf" | head -20 >&2 || tail -30 "$logf" >&2
