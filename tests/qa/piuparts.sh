@@ -112,7 +112,13 @@ scripts_dir() {
 		pihpc-common pihpc-common/subnet string 127.0.1.0/24
 		SEL
 	EOF
-	chmod +x "$d/pre_install_pihpc_preseed"
+	# --keep-sources-list leaves out --extra-repo: the previous build's
+	# repository is added here, before piuparts' first apt-get update.
+	cat >"$d/post_chroot_unpack_pihpc_previous" <<-EOF
+		#!/bin/sh
+		echo 'deb [trusted=yes] file://$PREV ./' >/etc/apt/sources.list.d/pihpc-previous.list
+	EOF
+	chmod +x "$d/pre_install_pihpc_preseed" "$d/post_chroot_unpack_pihpc_previous"
 	printf '%s\n' "$d"
 }
 
@@ -132,17 +138,23 @@ for suite in "$@"; do
 		# --keep-sources-list: the base's own sources, with the updates
 		# and security suites the base was made from.
 		TMPDIR=$WORK/tmp piuparts --basetgz="$tgz" -d "$suite" --keep-sources-list \
-			--bindmount="$PREV" --extra-repo="deb [trusted=yes] file://$PREV ./" \
+			--bindmount="$PREV" \
 			--scriptsdir="$SCRIPTS" --allow-database \
 			"${debs[@]}" >"$logf" 2>&1 &
 		PIUPARTS_PID=$!
 		rc=0
 		wait "$PIUPARTS_PID" || rc=$?
 		PIUPARTS_PID=
+		# piuparts passes when the package is not in any repository and
+		# skips the upgrade: that is a failure here.
+		if [ "$rc" = 0 ] && grep -q 'apt-cache does not know about any of the requested packages' "$logf"; then
+			echo "$suite: pihpc-$set: the previous build was not found: the upgrade test did not run" >>"$logf"
+			rc=1
+		fi
 		if [ "$rc" = 0 ]; then
 			log "$suite: pihpc-$set: PASS ($((SECONDS - t0)) s, log $logf)"
 		else
-			grep -E '^[0-9:]+ (FAIL|ERROR)' "$logf" | head -20 >&2 || tail -30 "$logf" >&2
+			grep -aE ' (ERROR|FAIL):|upgrade test did not run' "$logf" | head -20 >&2 || tail -30 "$logf" >&2
 			log "$suite: pihpc-$set: FAIL ($((SECONDS - t0)) s, log $logf)"
 			fails=$((fails + 1))
 		fi
