@@ -25,7 +25,7 @@ VERSION      = $(shell dpkg-parsechangelog -S Version 2>/dev/null)
 SHELL_FILES = $(shell git ls-files 2>/dev/null | grep -E '\.(sh|t)$$|^postinst-helpers/|^\.ci/run$$|^debian/[^/]*\.(config|postinst|postrm|preinst|prerm)$$|^debian/tests/[^/.]*$$' | grep -v '^debian/tests/control$$')
 
 .PHONY: all install clean deps deps-slurm deps-arm64 deps-vm deps-bench deb slurm-debs \
-        check check-all check-unit check-shell check-lint check-fresh check-piuparts \
+        check check-all check-unit check-shell check-lint check-suites check-fresh check-piuparts \
         check-cluster check-vm check-slurm check-arm64 demo demo-down shell bench lint-c
 
 all:
@@ -102,7 +102,12 @@ check:
 	@tests/check-summary.sh $(BUILD)/check.log
 	@exit $$(cat $(BUILD)/.check.rc)
 
-check-all: check-unit lint-c check-shell check-lint check-fresh check-piuparts check-cluster
+check-all: check-unit lint-c check-shell check-lint check-suites
+
+# check-fresh, check-piuparts and check-cluster: one lane per release, the
+# lanes side by side (tests/suites.sh).
+check-suites: deb
+	CLUSTER_TESTS="$(CLUSTER_TESTS)" tests/suites.sh $(REPO) $(SUITES)
 
 check-unit: deps
 	$(MAKE) -C src check

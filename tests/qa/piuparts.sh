@@ -68,6 +68,10 @@ previous_build() {
 	prev=$(git -C "$TOP" rev-parse --verify -q "$bump^") ||
 		die "the history before $bump is missing (a shallow clone?): no previous build"
 	dir=$TOP/build/prev-$(git -C "$TOP" rev-parse --short "$prev")
+	mkdir -p "$TOP/build"
+	# One build for the lanes of several releases running at once.
+	exec 8>"$TOP/build/.prev.lock"
+	flock -w 1800 8 || die "timeout waiting for $TOP/build/.prev.lock"
 	if [ ! -f "$dir/repo/Packages" ]; then
 		log "building the previous release ($(git -C "$TOP" show "$prev:debian/changelog" |
 			dpkg-parsechangelog -l - -S Version), commit $(git -C "$TOP" rev-parse --short "$prev"))"
@@ -82,6 +86,7 @@ previous_build() {
 		(cd "$dir/repo" && apt-ftparchive packages . >Packages)
 		rm -rf "$dir/src"
 	fi
+	exec 8>&-
 	printf '%s\n' "$dir/repo"
 }
 
