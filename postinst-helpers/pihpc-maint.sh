@@ -202,6 +202,20 @@ _pihpc_restart() {
 	fi
 }
 
+# Restart unit $1 without waiting until it is ready: a configless slurmd of
+# Slurm 23.11 and later is "activating" until the controller answers,
+# which may be long after this install.  policy-rc.d is asked first, as
+# deb-systemd-invoke does.
+_pihpc_restart_nowait() {
+	pihpc_booted || return 0
+	if [ -x /usr/sbin/policy-rc.d ]; then
+		_prc=0
+		/usr/sbin/policy-rc.d "$1" restart || _prc=$?
+		[ "$_prc" != 101 ] || return 0
+	fi
+	systemctl --no-block restart "$1"
+}
+
 _pihpc_this_host_is_controller() {
 	[ "$(pihpc config get controller)" = "$(hostname -s 2>/dev/null || hostname)" ]
 }
@@ -275,7 +289,7 @@ _pihpc_slurmd() {
 	pihpc_booted || return 0
 	pihpc_systemd_reload
 	if [ "$_env_changed" = yes ] || [ "$1" = yes ] || ! _pihpc_active slurmd.service; then
-		deb-systemd-invoke restart slurmd.service
+		_pihpc_restart_nowait slurmd.service
 	fi
 	pihpc node join ||
 		pihpc_warn "slurmd has not joined yet; it keeps trying (journalctl -u slurmd)"

@@ -171,7 +171,7 @@ test_expect_success IDLE 'sacct records the job as COMPLETED' '
 
 test_expect_success IDLE 'a compute node started before the controller joins once it is up' '
 	node_exec rpnode01 systemctl stop slurmctld &&
-	node_exec rpnode02 systemctl restart slurmd &&
+	node_exec rpnode02 systemctl --no-block restart slurmd &&
 	sleep 15 &&
 	node_exec rpnode01 systemctl start slurmctld &&
 	wait_idle rpnode01 rpnode02
