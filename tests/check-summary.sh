@@ -12,6 +12,8 @@ log=${1:?usage: tests/check-summary.sh LOG}
 
 awk '
 /^not ok [0-9]/ { failed++; next }
+# A test file that could not run at all.
+/^Bail out!/ { failed++; next }
 /^ok [0-9]/ { if (tolower($0) ~ /# skip/) skipped++; else passed++; next }
 # A whole test file skipped: "1..0 # SKIP reason" (or "# skip").
 /^1\.\.0 *# *[Ss][Kk][Ii][Pp]/ { skipped++; next }

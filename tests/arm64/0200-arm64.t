@@ -37,22 +37,22 @@ REPO_ARM64=${PIHPC_REPO_ARM64:-$PIHPC_ARM64_TOP/build/repo-arm64}
 SLURM_ARM64=${PIHPC_SLURM_DEBS_ARM64:-$PIHPC_ARM64_TOP/build/slurm/arm64}
 
 if [ "$(id -u)" != 0 ]; then
-	skip_all='needs root (chroot, overlay mounts, binfmt_misc)'
-	test_done
+	echo "Bail out! needs root (chroot, overlay mounts, binfmt_misc)"
+	exit 1
 fi
 for c in mmdebstrap apt-ftparchive unshare; do
 	if ! command -v "$c" >/dev/null; then
-		skip_all="$c is missing"
-		test_done
+		echo "Bail out! $c is missing"
+		exit 1
 	fi
 done
 if [ ! -e /usr/libexec/qemu-binfmt/aarch64-binfmt-P ] && ! command -v qemu-aarch64-static >/dev/null; then
-	skip_all='qemu-user-static is missing'
-	test_done
+	echo "Bail out! qemu-user-static is missing"
+	exit 1
 fi
 if ! ls "$REPO_ARM64"/pihpc-common_*_arm64.deb >/dev/null 2>&1; then
-	skip_all="no arm64 pihpc packages in $REPO_ARM64 (make deb ARCH=arm64)"
-	test_done
+	echo "Bail out! no arm64 pihpc packages in $REPO_ARM64 (make deb ARCH=arm64)"
+	exit 1
 fi
 if ls "$SLURM_ARM64"/slurmd_*_arm64.deb >/dev/null 2>&1; then
 	test_set_prereq LOCAL_SLURM

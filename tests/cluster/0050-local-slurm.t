@@ -20,8 +20,8 @@ export PIHPC_SLURM_DEBS
 
 SLURMD_DEB=$(find "$PIHPC_SLURM_DEBS" -maxdepth 1 -name "slurmd_*_$(dpkg --print-architecture).deb" 2>/dev/null | head -n 1)
 if [ -z "$SLURMD_DEB" ]; then
-	skip_all="no local Slurm .debs in $PIHPC_SLURM_DEBS (make slurm-debs)"
-	test_done
+	echo "Bail out! no local Slurm .debs in $PIHPC_SLURM_DEBS (make slurm-debs)"
+	exit 1
 fi
 LOCAL_VERSION=$(dpkg-deb -f "$SLURMD_DEB" Version)
 

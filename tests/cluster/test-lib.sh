@@ -33,8 +33,8 @@ trap 'rc=$?; trap - EXIT INT TERM; tests_cleanup "$rc"; (exit "$rc"); die' EXIT
 trap 'exit 130' INT TERM
 
 if [ "$(id -u)" != 0 ]; then
-	skip_all='needs root (network namespaces, overlay mounts, systemd-nspawn)'
-	test_done
+	echo "Bail out! needs root (network namespaces, overlay mounts, systemd-nspawn)"
+	exit 1
 fi
 
 # wait_idle NODE...: every NODE is idle in sinfo seen from rpnode01.
