@@ -5,10 +5,34 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "error.h"
 #include "file.h"
 #include "proc.h"
+
+/*****************************************************************************
+ *  Private Functions
+ *****************************************************************************/
+
+/*
+ * True when process [piddir] (ROOT/proc/PID) runs in another root file
+ * system than ours, whose (dev, ino) is [self]: in a chroot (an image
+ * build, piuparts) /proc shows the host's and the containers' processes
+ * too, and their daemons are not this system's.  A process whose root
+ * cannot be seen is counted as ours: refusing is the safe side.
+ */
+static int
+_other_root(const char *piddir, const struct stat *self, struct strbuf *tmp)
+{
+	struct stat st;
+
+	strbuf_reset(tmp);
+	strbuf_addf(tmp, "%s/root", piddir);
+	if (stat(tmp->buf, &st) < 0)
+		return 0;
+	return st.st_dev != self->st_dev || st.st_ino != self->st_ino;
+}
 
 /*****************************************************************************
  *  Public Functions
@@ -19,10 +43,18 @@ pihpc_proc_find(const struct pihpc_ctx *ctx, const char *const *names,
 		struct strbuf *found, long *pid, char *err, size_t errlen)
 {
 	struct strbuf dir = STRBUF_INIT, comm = STRBUF_INIT, text = STRBUF_INIT;
+	struct strbuf piddir = STRBUF_INIT;
 	const struct dirent *de;
+	struct stat self;
 	DIR *d;
 	int rc = 0;
 
+	pihpc_path(ctx, "/", &dir);
+	if (stat(dir.buf, &self) < 0) {
+		rc = pihpc_err_errno(err, errlen, "cannot stat '%s'", dir.buf);
+		goto out;
+	}
+	strbuf_reset(&dir);
 	pihpc_path(ctx, "/proc", &dir);
 	d = opendir(dir.buf);
 	if (!d) {
@@ -44,6 +76,10 @@ pihpc_proc_find(const struct pihpc_ctx *ctx, const char *const *names,
 		if (pihpc_read_file(comm.buf, &text, ignore, sizeof(ignore)) < 0)
 			continue;
 		strbuf_trim(&text);
+		strbuf_reset(&piddir);
+		strbuf_addf(&piddir, "%s/%s", dir.buf, de->d_name);
+		if (_other_root(piddir.buf, &self, &comm))
+			continue;
 		for (i = 0; names[i]; i++) {
 			if (strcmp(text.buf, names[i]))
 				continue;
@@ -59,5 +95,6 @@ out:
 	strbuf_release(&dir);
 	strbuf_release(&comm);
 	strbuf_release(&text);
+	strbuf_release(&piddir);
 	return rc;
 }

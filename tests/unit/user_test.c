@@ -130,6 +130,25 @@ test_running_daemon_refuses(void **state)
 	tu_rmrf(r);
 }
 
+/* In a chroot, /proc also shows the daemons of the host and of containers. */
+static void
+test_daemon_of_another_root_ignored(void **state)
+{
+	struct strlist done = STRLIST_INIT;
+	struct strbuf p = STRBUF_INIT;
+	char *r = _root("slurm:x:64030:64030::/nonexistent:/usr/sbin/nologin\n",
+			"slurm:x:64030:\n"), err[512];
+
+	(void)state;
+	tu_write(r, "proc/1234/comm", "slurmd\n");
+	assert_int_equal(symlink("/", tu_path(&p, r, "proc/1234/root")), 0);
+	assert_int_equal(_ensure(r, &done, err, sizeof(err)), 0);
+	assert_true(done.nr > 0);
+	strlist_clear(&done);
+	strbuf_release(&p);
+	tu_rmrf(r);
+}
+
 static void
 test_ids_held_by_others_refuse(void **state)
 {
@@ -190,6 +209,7 @@ main(void)
 		cmocka_unit_test(test_absent_creates_user_and_group),
 		cmocka_unit_test(test_other_ids_are_migrated_and_files_reowned),
 		cmocka_unit_test(test_running_daemon_refuses),
+		cmocka_unit_test(test_daemon_of_another_root_ignored),
 		cmocka_unit_test(test_ids_held_by_others_refuse),
 		cmocka_unit_test(test_missing_passwd),
 		cmocka_unit_test(test_run_reports_failures),
