@@ -122,6 +122,8 @@ scripts_dir() {
 	cat >"$d/post_chroot_unpack_pihpc_previous" <<-EOF
 		#!/bin/sh
 		echo 'deb [trusted=yes] file://$PREV ./' >/etc/apt/sources.list.d/pihpc-previous.list
+		# piuparts hands its TMPDIR (below WORK) to the chroot's commands.
+		mkdir -p "\${TMPDIR:-/tmp}"
 	EOF
 	chmod +x "$d/pre_install_pihpc_preseed" "$d/post_chroot_unpack_pihpc_previous"
 	printf '%s\n' "$d"
