@@ -41,8 +41,13 @@ PIUPARTS_PID=
 cleanup() {
 	local m
 	if [ -n "$PIUPARTS_PID" ]; then
+		# piuparts takes its chroot apart on SIGINT: give it two minutes.
 		kill -INT "$PIUPARTS_PID" 2>/dev/null || true
-		wait "$PIUPARTS_PID" 2>/dev/null || true
+		for _ in $(seq 120); do
+			kill -0 "$PIUPARTS_PID" 2>/dev/null || break
+			sleep 1
+		done
+		kill -KILL "$PIUPARTS_PID" 2>/dev/null || true
 	fi
 	findmnt -rn -o TARGET | grep "^$WORK/" | sort -r | while read -r m; do
 		umount -l "$m" || true
