@@ -127,13 +127,16 @@ test_expect_success MASTER 'the running controller was told: partition batch Max
 # The teletype frontend shows no default and takes an empty line as an
 # empty answer, so every answer is given in full.  Order: controller,
 # cluster-name, storage, domain, subnet, hosts, slurm-uid (abc is refused
-# and asked again).
-test_expect_success MASTER 'dpkg-reconfigure -fteletype -plow from a pipe: new domain' '
+# and asked again).  trixie's debconf wants a controlling terminal for it:
+# script(1) gives one, fed from the pipe.
+test_expect_success MASTER 'dpkg-reconfigure -fteletype -plow on a terminal: new domain' '
 	rc=0 &&
 	{ printf "%s\n" rpnode01 lab-cluster filenode01 cluster.example 10.0.0.0/24 \
 		"$LAB_HOSTS" abc 151 |
-		node_exec_timeout 180 rpnode01 dpkg-reconfigure -fteletype -plow pihpc-common \
-		>tty.out 2>&1 || rc=$?; } &&
+		node_exec_timeout 180 rpnode01 script -qec \
+			"dpkg-reconfigure -fteletype -plow pihpc-common" /dev/null \
+		>tty.raw 2>&1 || rc=$?; } &&
+	tr -d "\r" <tty.raw >tty.out &&
 	cat tty.out && test "$rc" = 0 &&
 	test "$(grep -c "^User and group ID of the slurm account:" tty.out)" = 2 &&
 	grep -F "not a number: '\''abc'\''" tty.out &&

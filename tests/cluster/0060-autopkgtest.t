@@ -30,8 +30,8 @@ test_expect_success UP 'the packages and the source tree are copied in' '
 '
 
 test_expect_success UP 'autopkgtest: every test of debian/tests passes' '
-	node_exec_timeout 1200 rpnode05 autopkgtest --no-built-binaries \
-		--output-dir /root/out /root/pihpc/ /root/debs/*.deb -- null >out 2>&1;
+	node_exec_timeout 1200 rpnode05 sh -c "autopkgtest --no-built-binaries \
+		--output-dir /root/out /root/pihpc/ /root/debs/*.deb -- null" >out 2>&1;
 	rc=$?
 	cat out &&
 	test "$rc" = 0 &&
