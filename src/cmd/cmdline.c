@@ -7,16 +7,19 @@
 
 #include "cmd.h"
 
-#define CMDLINE_USAGE "pihpc cmdline ensure [--file PATH] | pihpc cmdline check"
+#define CMDLINE_USAGE \
+	"pihpc cmdline ensure [--file PATH] | pihpc cmdline check [--file PATH]"
 
 static const char cmdline_help[] =
 	"\n"
 	"  ensure   add the missing words of\n"
 	"             " PIHPC_CMDLINE_WORDS "\n"
-	"           to the Raspberry Pi kernel command line (and remove\n"
-	"           " PIHPC_CMDLINE_BAD_WORD "); a reboot makes them effective\n"
+	"           to the Raspberry Pi kernel command line, before any '--',\n"
+	"           and take cpu, cpuset and memory out of cgroup_disable=;\n"
+	"           a reboot makes them effective\n"
 	"  check    exit 0 if the cpu, cpuset and memory cgroup controllers\n"
-	"           are usable, 1 naming the missing ones otherwise\n"
+	"           are usable and stay so after a reboot, 1 naming the\n"
+	"           missing ones and whether a reboot or 'ensure' is needed\n"
 	"\n"
 	"  -f, --file PATH   the command line file (default\n"
 	"                    " PIHPC_CMDLINE_PATH ", or\n"
@@ -47,28 +50,28 @@ _ensure(const struct pihpc_ctx *ctx, const char *file)
 }
 
 static int
-_check(const struct pihpc_ctx *ctx)
+_check(const struct pihpc_ctx *ctx, const char *file)
 {
-	struct strlist missing = STRLIST_INIT;
-	struct strbuf names = STRBUF_INIT;
+	struct pihpc_cgroup_state st = PIHPC_CGROUP_STATE_INIT;
+	struct strbuf path = STRBUF_INIT, msg = STRBUF_INIT;
 	char err[1024];
-	int version, rc = 0;
-	size_t i;
+	int rc;
 
-	if (pihpc_cgroup_check(ctx, &version, &missing, err, sizeof(err)) < 0)
+	/* without a cmdline.txt (not a Pi) only the controllers count */
+	if (file)
+		strbuf_addstr(&path, file);
+	else if (pihpc_cmdline_path(ctx, &path, err, sizeof(err)) < 0)
+		strbuf_reset(&path);
+	if (pihpc_cgroup_state_read(ctx, path.len ? path.buf : NULL, &st, err,
+				    sizeof(err)) < 0)
 		die("%s", err);
-	for (i = 0; i < missing.nr; i++)
-		strbuf_addf(&names, "%s'%s'", i ? ", " : "", missing.v[i]);
-	if (missing.nr)
-		rc = errorf("cgroup v%d: %s %s not available; add '%s' to the kernel command line ('pihpc cmdline ensure') and reboot",
-			    version,
-			    missing.nr > 1 ? "controllers" : "controller",
-			    names.buf, PIHPC_CMDLINE_WORDS);
+	if (pihpc_cgroup_verdict(&st, &msg) < 0)
+		rc = errorf("%s", msg.buf);
 	else
-		(void)printf("cgroup v%d: controllers cpu, cpuset and memory available\n",
-			     version);
-	strlist_clear(&missing);
-	strbuf_release(&names);
+		rc = printf("%s\n", msg.buf) < 0 ? -1 : 0;
+	pihpc_cgroup_state_clear(&st);
+	strbuf_release(&path);
+	strbuf_release(&msg);
 	return rc;
 }
 
@@ -97,10 +100,7 @@ cmd_cmdline(int argc, char **argv, const struct pihpc_ctx *ctx)
 		usage_die(CMDLINE_USAGE, "unknown subcommand '%s'", verb);
 	if (optind < argc - 1)
 		usage_die(CMDLINE_USAGE, "too many arguments");
-	if (!strcmp(verb, "check")) {
-		if (file)
-			usage_die(CMDLINE_USAGE, "option '--file' is only for 'ensure'");
-		return _check(ctx);
-	}
+	if (!strcmp(verb, "check"))
+		return _check(ctx, file);
 	return _ensure(ctx, file);
 }

@@ -13,7 +13,7 @@ BOOKWORM="console=serial0,115200 console=tty1 root=PARTUUID=xxxxxxxx-02 rootfsty
 for opt in -h --help; do
 	test_expect_success "cmdline $opt prints usage on stdout" '
 		"$PIHPC" cmdline $opt >out 2>err &&
-		grep "^usage: pihpc cmdline ensure \[--file PATH\] | pihpc cmdline check$" out &&
+		grep "^usage: pihpc cmdline ensure \[--file PATH\] | pihpc cmdline check \[--file PATH\]$" out &&
 		test_must_be_empty err
 	'
 done
@@ -22,7 +22,7 @@ test_expect_success 'cmdline with an unknown verb: exit 2' '
 	test_expect_code 2 "$PIHPC" cmdline frob 2>err &&
 	cat >expect <<-\EOF &&
 	pihpc: error: unknown subcommand '\''frob'\''
-	usage: pihpc cmdline ensure [--file PATH] | pihpc cmdline check
+	usage: pihpc cmdline ensure [--file PATH] | pihpc cmdline check [--file PATH]
 	EOF
 	test_cmp expect err
 '
@@ -30,11 +30,6 @@ test_expect_success 'cmdline with an unknown verb: exit 2' '
 test_expect_success 'cmdline ensure --file without a value: exit 2' '
 	test_expect_code 2 "$PIHPC" cmdline ensure --file 2>err &&
 	grep "^pihpc: error: option '\''--file'\'' requires a value$" err
-'
-
-test_expect_success 'cmdline check --file: exit 2' '
-	test_expect_code 2 "$PIHPC" cmdline check --file x 2>err &&
-	grep "^pihpc: error: option '\''--file'\'' is only for '\''ensure'\''$" err
 '
 
 test_expect_success 'ensure on bookworm: words appended, one line' '
@@ -129,6 +124,69 @@ test_expect_success 'check without a cgroup file system: exit 1' '
 	test_expect_code 1 "$PIHPC" --root empty cmdline check 2>err &&
 	echo "pihpc: error: no cgroup file system at '\''empty/sys/fs/cgroup'\''" >expect &&
 	test_cmp expect err
+'
+
+# Raspberry Pi 5 on trixie: the firmware puts cgroup_disable=memory before
+# the words of cmdline.txt; /proc/cgroups has no memory line on 6.12.
+test_expect_success 'check on a Pi 5: ensure, then a reboot is needed' '
+	mkdir -p pi5/boot/firmware pi5/proc pi5/sys/fs/cgroup &&
+	echo "$BOOKWORM" >pi5/boot/firmware/cmdline.txt &&
+	echo "reboot=w coherent_pool=1M cgroup_disable=memory numa_policy=interleave $BOOKWORM" >pi5/proc/cmdline &&
+	printf "#subsys_name\thierarchy\tnum_cgroups\tenabled\ncpuset\t0\t70\t1\ncpu\t0\t70\t1\npids\t0\t70\t1\n" >pi5/proc/cgroups &&
+	echo "cpuset cpu io pids" >pi5/sys/fs/cgroup/cgroup.controllers &&
+	test_expect_code 1 "$PIHPC" --root pi5 cmdline check 2>err &&
+	echo "pihpc: error: cgroup v2: controller '\''memory'\'' not available; add '\''$WORDS'\'' to the kernel command line ('\''pihpc cmdline ensure'\'') and reboot" >expect &&
+	test_cmp expect err &&
+	"$PIHPC" --root pi5 cmdline ensure >out &&
+	test_expect_code 1 "$PIHPC" --root pi5 cmdline check 2>err &&
+	echo "pihpc: error: cgroup v2: controller '\''memory'\'' not available until the next boot: '\''pi5/boot/firmware/cmdline.txt'\'' enables it, the running kernel started without: reboot" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'check on a Pi 5 after the reboot: exit 0' '
+	echo "reboot=w coherent_pool=1M cgroup_disable=memory numa_policy=interleave $BOOKWORM $WORDS" >pi5/proc/cmdline &&
+	echo "cpuset cpu io memory pids" >pi5/sys/fs/cgroup/cgroup.controllers &&
+	"$PIHPC" --root pi5 cmdline check >out &&
+	echo "cgroup v2: controllers cpu, cpuset and memory available" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'check --file compares the given file' '
+	echo "$BOOKWORM cgroup_enable=memory cgroup_disable=memory" >other.txt &&
+	test_expect_code 1 "$PIHPC" --root pi5 cmdline check --file other.txt 2>err &&
+	echo "pihpc: error: cgroup v2: controllers cpu, cpuset and memory available, but not after the next boot: '\''other.txt'\'' does not enable '\''memory'\''; run '\''pihpc cmdline ensure'\''" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'ensure keeps CRLF and puts the words before --' '
+	printf "root=/dev/sda2 cgroup_disable=cpuset,memory rootwait -- single\r\n" >crlf.txt &&
+	"$PIHPC" cmdline ensure --file crlf.txt >out &&
+	printf "root=/dev/sda2 rootwait $WORDS -- single\r\n" >expect &&
+	test_cmp expect crlf.txt
+'
+
+test_expect_success 'ensure keeps the mode of the file' '
+	echo "root=/dev/sda2" >mode.txt &&
+	chmod 0755 mode.txt &&
+	"$PIHPC" cmdline ensure --file mode.txt >out &&
+	test "$(stat -c %a mode.txt)" = 755
+'
+
+test_expect_success 'ensure on an empty file: exit 1, untouched' '
+	: >empty.txt &&
+	test_expect_code 1 "$PIHPC" cmdline ensure --file empty.txt 2>err &&
+	echo "pihpc: error: '\''empty.txt'\'' is empty" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty empty.txt
+'
+
+test_expect_success 'ensure on an overlong line: exit 1, untouched' '
+	printf "%01100d\n" 0 >long.txt &&
+	cp long.txt long.orig &&
+	test_expect_code 1 "$PIHPC" cmdline ensure --file long.txt 2>err &&
+	echo "pihpc: error: '\''long.txt'\'' has a line of 1100 bytes, more than the 1024 of a kernel command line" >expect &&
+	test_cmp expect err &&
+	test_cmp long.orig long.txt
 '
 
 test_done

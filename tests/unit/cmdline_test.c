@@ -53,6 +53,9 @@ test_fix_text(void **state)
 	     "cgroup_enable=memory rootwait cgroup_memory=1 cgroup_enable=cpuset\n", NULL);
 	_fix("rootwait cgroup_memory=1\n",
 	     "rootwait cgroup_memory=1 cgroup_enable=cpuset cgroup_enable=memory\n", NULL);
+	/* one cgroup_enable list counts for both controllers */
+	_fix("rootwait cgroup_enable=cpuset,memory\n",
+	     "rootwait cgroup_enable=cpuset,memory cgroup_memory=1\n", NULL);
 	/* a similar but different word counts as missing */
 	_fix("cgroup_enable=memoryx\n", "cgroup_enable=memoryx " WORDS "\n", NULL);
 	/* the contradicting word goes, wherever it is */
@@ -60,16 +63,168 @@ test_fix_text(void **state)
 	_fix("a cgroup_disable=memory  b " WORDS "\n", "a b " WORDS "\n", NULL);
 	_fix("a " WORDS " cgroup_disable=memory\n", "a " WORDS "\n", NULL);
 	_fix("cgroup_disable=memory cgroup_disable=memory\n", WORDS "\n", NULL);
-	/* other blanks are kept; trailing ones go before the new words */
-	_fix("  a\tb  \n", "  a\tb " WORDS "\n", NULL);
+	_fix("cgroup_disable=memory\n", WORDS "\n", NULL);
+	/* other blanks are kept, the new words go after the last argument */
+	_fix("  a\tb  \n", "  a\tb " WORDS "  \n", NULL);
 	_fix("  a\tb " WORDS "  \n", "  a\tb " WORDS "  \n", NULL);
-	_fix(" \n", WORDS "\n", NULL);
+	_fix("a " WORDS " cgroup_disable=memory \n", "a " WORDS " \n", NULL);
 	/* errors */
 	_fix("", NULL, "'cmdline.txt' is empty");
+	_fix(" \n", NULL, "'cmdline.txt' is empty");
+	_fix("\r\n", NULL, "'cmdline.txt' is empty");
 	_fix("a\nb\n", NULL,
 	     "'cmdline.txt' has more than one line (the kernel command line must be a single line)");
 	_fix("a\n\n", NULL,
 	     "'cmdline.txt' has more than one line (the kernel command line must be a single line)");
+	_fix("a\nb", NULL,
+	     "'cmdline.txt' has more than one line (the kernel command line must be a single line)");
+}
+
+/* Line ends are kept as they were: LF, CRLF or none. */
+static void
+test_fix_text_line_end(void **state)
+{
+	(void)state;
+	_fix("rootwait cgroup_enable=memory\r\n",
+	     "rootwait cgroup_enable=memory cgroup_enable=cpuset cgroup_memory=1\r\n",
+	     NULL);
+	_fix("rootwait " WORDS "\r\n", "rootwait " WORDS "\r\n", NULL);
+	_fix("rootwait\r\n", "rootwait " WORDS "\r\n", NULL);
+	_fix("rootwait \r\n", "rootwait " WORDS " \r\n", NULL);
+	/* a CR inside the line, or old Mac line ends: two lines */
+	_fix("rootwait\rquiet\n", NULL,
+	     "'cmdline.txt' has more than one line (the kernel command line must be a single line)");
+	_fix("rootwait\r", NULL,
+	     "'cmdline.txt' has more than one line (the kernel command line must be a single line)");
+	_fix("a\r\nb\r\n", NULL,
+	     "'cmdline.txt' has more than one line (the kernel command line must be a single line)");
+}
+
+/* What follows "--" goes to init: the words go before it. */
+static void
+test_fix_text_init_args(void **state)
+{
+	(void)state;
+	_fix("root=/dev/sda2 rootwait -- single\n",
+	     "root=/dev/sda2 rootwait " WORDS " -- single\n", NULL);
+	_fix("root=/dev/sda2 -- " WORDS "\n",
+	     "root=/dev/sda2 " WORDS " -- " WORDS "\n", NULL);
+	_fix("root=/dev/sda2 " WORDS " -- x\n",
+	     "root=/dev/sda2 " WORDS " -- x\n", NULL);
+	_fix("-- single\n", WORDS " -- single\n", NULL);
+	_fix("root=/dev/sda2 --\n", "root=/dev/sda2 " WORDS " --\n", NULL);
+	/* a disable after "--" is init's business */
+	_fix("a cgroup_disable=memory -- cgroup_disable=memory\n",
+	     "a " WORDS " -- cgroup_disable=memory\n", NULL);
+	/* "--x" and a quoted "--" are not the separator */
+	_fix("a --x\n", "a --x " WORDS "\n", NULL);
+	/* a blank inside quotes does not split an argument */
+	_fix("dyndbg=\"file a.c -- +p\" rootwait\n",
+	     "dyndbg=\"file a.c -- +p\" rootwait " WORDS "\n", NULL);
+}
+
+/* cgroup_disable= lists lose cpu, cpuset and memory, and only them. */
+static void
+test_fix_text_disable_lists(void **state)
+{
+	(void)state;
+	_fix("a cgroup_disable=cpuset,memory b\n", "a b " WORDS "\n", NULL);
+	_fix("a cgroup_disable=memory,io b\n", "a cgroup_disable=io b " WORDS "\n", NULL);
+	_fix("a cgroup_disable=io,cpu,rdma,memory\n",
+	     "a cgroup_disable=io,rdma " WORDS "\n", NULL);
+	_fix("a cgroup_disable=io\n", "a cgroup_disable=io " WORDS "\n", NULL);
+	_fix("a cgroup_disable=,memory,\n", "a " WORDS "\n", NULL);
+	/* not a disable of ours */
+	_fix("a cgroup_disable=memoryx cgroup_disable=\n",
+	     "a cgroup_disable=memoryx cgroup_disable= " WORDS "\n", NULL);
+	_fix("a xcgroup_disable=memory\n", "a xcgroup_disable=memory " WORDS "\n", NULL);
+}
+
+/* Lines the kernel would cut, and bytes that are not text. */
+static void
+test_fix_text_limits(void **state)
+{
+	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT, want = STRBUF_INIT;
+	char err[512];
+	size_t room = PIHPC_CMDLINE_MAX - strlen(" " WORDS);
+
+	(void)state;
+	/* exactly as long as it may become */
+	while (in.len < room)
+		strbuf_addch(&in, 'x');
+	strbuf_addstr(&want, in.buf);
+	strbuf_addstr(&want, " " WORDS "\n");
+	strbuf_addch(&in, '\n');
+	_fix(in.buf, want.buf, NULL);
+	/* one byte more: the words would be cut off */
+	strbuf_setlen(&in, in.len - 1);
+	strbuf_addstr(&in, "y\n");
+	strbuf_reset(&want);
+	strbuf_addf(&want, "'cmdline.txt' would have a line of %d bytes with '" WORDS "', more than the %d of a kernel command line",
+		    PIHPC_CMDLINE_MAX + 1, PIHPC_CMDLINE_MAX);
+	_fix(in.buf, NULL, want.buf);
+	/* too long already */
+	strbuf_reset(&in);
+	while (in.len < 100000)
+		strbuf_addstr(&in, "quiet ");
+	strbuf_reset(&want);
+	strbuf_addf(&want, "'cmdline.txt' has a line of 100002 bytes, more than the %d of a kernel command line",
+		    PIHPC_CMDLINE_MAX);
+	_fix(in.buf, NULL, want.buf);
+	/* a NUL byte */
+	assert_int_equal(pihpc_cmdline_fix_text("cmdline.txt", "a\0b\n", 4,
+						&out, err, sizeof(err)), -1);
+	assert_string_equal(err, "'cmdline.txt' has a NUL byte (not a text file)");
+	assert_int_equal(out.len, 0);
+	strbuf_release(&in);
+	strbuf_release(&out);
+	strbuf_release(&want);
+}
+
+/* The kernel reads cgroup_enable= and cgroup_disable= in order. */
+static void
+test_cmdline_cgroups(void **state)
+{
+	static const struct {
+		const char *line;
+		unsigned on, off;
+	} cases[] = {
+		{ "", 0, 0 },
+		{ "root=/dev/sda2 rootwait\n", 0, 0 },
+		{ WORDS "\n", PIHPC_CG_CPUSET | PIHPC_CG_MEMORY, 0 },
+		/* cgroup_memory=1 alone does nothing on current kernels */
+		{ "cgroup_memory=1", 0, 0 },
+		/* the firmware's disable comes first, cmdline.txt's words after */
+		{ "cgroup_disable=memory a cgroup_enable=memory\n", PIHPC_CG_MEMORY, 0 },
+		{ "cgroup_enable=memory cgroup_disable=memory", 0, PIHPC_CG_MEMORY },
+		{ "cgroup_enable=cpuset,memory cgroup_disable=io,cpu",
+		  PIHPC_CG_CPUSET | PIHPC_CG_MEMORY, PIHPC_CG_CPU },
+		{ "cgroup_disable=cpuset,memory cgroup_enable=cpuset",
+		  PIHPC_CG_CPUSET, PIHPC_CG_MEMORY },
+		/* init's arguments */
+		{ "a -- cgroup_enable=memory\n", 0, 0 },
+		{ "\"cgroup_enable=memory -- \" cgroup_enable=memory", PIHPC_CG_MEMORY, 0 },
+		{ "a\tcgroup_enable=memory\r\n", PIHPC_CG_MEMORY, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned on = 99, off = 99;
+
+		pihpc_cmdline_cgroups(cases[i].line, strlen(cases[i].line),
+				      &on, &off);
+		if (on != cases[i].on || off != cases[i].off)
+			fail_msg("'%s': on %u off %u, want %u %u", cases[i].line,
+				 on, off, cases[i].on, cases[i].off);
+	}
+	/* a stray NUL counts as a space */
+	{
+		unsigned on, off;
+
+		pihpc_cmdline_cgroups("a\0cgroup_enable=memory", 22, &on, &off);
+		assert_int_equal(on, PIHPC_CG_MEMORY);
+	}
 }
 
 static void
@@ -260,15 +415,180 @@ test_no_cgroup_fs(void **state)
 	strbuf_release(&want);
 }
 
+#define FIXTURES TOP_SRCDIR "/tests/unit/data/cgroup"
+
+/* Captures of Raspberry Pi OS bookworm and trixie on Pi 4 and Pi 5. */
+static const char *const fixtures[] = {
+	"bookworm-pi4-memoff",
+	"bookworm-pi4-memon",
+	"bookworm-pi4-words-removed",
+	"bookworm-pi4-hybrid-memoff",
+	"bookworm-pi5-6.12-memoff",
+	"trixie-pi5-memon",
+	"trixie-pi5-disable-after",
+	"trixie-pi4-crlf-disable-list",
+	"trixie-pi4-after-dashes",
+	"trixie-pi4-hybrid-nomemcgv1",
+	"trixie-pi4-debian-kernel",
+	NULL
+};
+
+/* The check of [root] with the command line file [file], as "ok: MSG" or "error: MSG". */
+static void
+_verdict(const char *root, const char *file, struct strbuf *got)
+{
+	struct pihpc_cgroup_state st = PIHPC_CGROUP_STATE_INIT;
+	struct strbuf msg = STRBUF_INIT;
+	struct pihpc_ctx ctx;
+	char err[512];
+	int rc;
+
+	ctx.root = root;
+	if (pihpc_cgroup_state_read(&ctx, file, &st, err, sizeof(err)) < 0)
+		fail_msg("%s: %s", root, err);
+	rc = pihpc_cgroup_verdict(&st, &msg);
+	strbuf_reset(got);
+	strbuf_addf(got, "%s: %s\n", rc ? "error" : "ok", msg.buf);
+	pihpc_cgroup_state_clear(&st);
+	strbuf_release(&msg);
+}
+
+/* [dir]/[name] with "@FILE@" replaced by [file]. */
+static void
+_expect(const char *dir, const char *name, const char *file,
+	struct strbuf *out)
+{
+	struct strbuf raw = STRBUF_INIT;
+	const char *at;
+
+	tu_read(dir, name, &raw);
+	strbuf_reset(out);
+	at = strstr(raw.buf, "@FILE@");
+	if (at) {
+		strbuf_add(out, raw.buf, (size_t)(at - raw.buf));
+		strbuf_addstr(out, file);
+		strbuf_addstr(out, at + 6);
+	} else {
+		strbuf_addbuf(out, &raw);
+	}
+	strbuf_release(&raw);
+}
+
+/*
+ * Every fixture: check as found, ensure on a copy of its cmdline.txt,
+ * check again with the copy (the state until the reboot), ensure again.
+ */
+static void
+test_fixtures(void **state)
+{
+	struct strbuf dir = STRBUF_INIT, file = STRBUF_INIT, got = STRBUF_INIT,
+		      want = STRBUF_INIT, copy = STRBUF_INIT;
+	enum pihpc_write_result res;
+	char *tmp = tu_mkdtemp();
+	char err[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; fixtures[i]; i++) {
+		struct pihpc_ctx ctx;
+		struct strbuf orig = STRBUF_INIT;
+
+		tu_path(&dir, FIXTURES, fixtures[i]);
+		ctx.root = dir.buf;
+		assert_int_equal(pihpc_cmdline_path(&ctx, &file, err, sizeof(err)), 0);
+
+		_verdict(dir.buf, file.buf, &got);
+		_expect(dir.buf, "expect-check", file.buf, &want);
+		if (strcmp(got.buf, want.buf))
+			fail_msg("%s: check says\n%swant\n%s", fixtures[i], got.buf, want.buf);
+
+		tu_read(dir.buf, "boot/firmware/cmdline.txt", &orig);
+		tu_write(tmp, fixtures[i], orig.buf);
+		tu_path(&copy, tmp, fixtures[i]);
+		assert_int_equal(pihpc_cmdline_ensure(copy.buf, &res, err, sizeof(err)), 0);
+		tu_read(tmp, fixtures[i], &got);
+		_expect(dir.buf, "expect-ensure", copy.buf, &want);
+		if (strcmp(got.buf, want.buf))
+			fail_msg("%s: ensure wrote\n%swant\n%s", fixtures[i], got.buf, want.buf);
+		assert_int_equal(res, strcmp(orig.buf, want.buf) ? PIHPC_WRITTEN : PIHPC_UNCHANGED);
+
+		_verdict(dir.buf, copy.buf, &got);
+		_expect(dir.buf, "expect-after-ensure", copy.buf, &want);
+		if (strcmp(got.buf, want.buf))
+			fail_msg("%s: check after ensure says\n%swant\n%s", fixtures[i], got.buf, want.buf);
+
+		assert_int_equal(pihpc_cmdline_ensure(copy.buf, &res, err, sizeof(err)), 0);
+		assert_int_equal(res, PIHPC_UNCHANGED);
+		strbuf_release(&orig);
+	}
+	tu_rmrf(tmp);
+	strbuf_release(&dir);
+	strbuf_release(&file);
+	strbuf_release(&got);
+	strbuf_release(&want);
+	strbuf_release(&copy);
+}
+
+/* The verdict without a cmdline.txt, or without /proc/cmdline. */
+static void
+test_verdict_partial(void **state)
+{
+	struct pihpc_cgroup_state st = PIHPC_CGROUP_STATE_INIT;
+	struct strbuf msg = STRBUF_INIT;
+
+	(void)state;
+	st.version = 2;
+	strlist_push(&st.missing, "memory");
+	/* not a Raspberry Pi */
+	assert_int_equal(pihpc_cgroup_verdict(&st, &msg), -1);
+	assert_string_equal(msg.buf, "cgroup v2: controller 'memory' not available; add '" WORDS "' to the kernel command line ('pihpc cmdline ensure') and reboot");
+	/* the file enables it, the running command line is unknown */
+	st.file = xstrdup("cmdline.txt");
+	st.file_on = PIHPC_CG_CPUSET | PIHPC_CG_MEMORY;
+	assert_int_equal(pihpc_cgroup_verdict(&st, &msg), -1);
+	assert_string_equal(msg.buf, "cgroup v2: controller 'memory' not available; 'cmdline.txt' enables it: reboot to apply it");
+	/* booted with it, still missing: the kernel lacks it */
+	st.have_run = 1;
+	st.run_on = PIHPC_CG_MEMORY;
+	assert_int_equal(pihpc_cgroup_verdict(&st, &msg), -1);
+	assert_string_equal(msg.buf, "cgroup v2: controller 'memory' not available although the kernel command line enables it: the running kernel does not provide it");
+	/* cpu and cpuset need no word, only no disable */
+	strlist_clear(&st.missing);
+	strlist_push(&st.missing, "cpu");
+	st.run_on = 0;
+	assert_int_equal(pihpc_cgroup_verdict(&st, &msg), -1);
+	assert_string_equal(msg.buf, "cgroup v2: controller 'cpu' not available although the kernel command line enables it: the running kernel does not provide it");
+	st.file_off = PIHPC_CG_CPU;
+	assert_int_equal(pihpc_cgroup_verdict(&st, &msg), -1);
+	assert_string_equal(msg.buf, "cgroup v2: controller 'cpu' not available; add '" WORDS "' to the kernel command line ('pihpc cmdline ensure') and reboot");
+	/* all there; the file disables cpu for the next boot */
+	strlist_clear(&st.missing);
+	assert_int_equal(pihpc_cgroup_verdict(&st, &msg), -1);
+	assert_string_equal(msg.buf, "cgroup v2: controllers cpu, cpuset and memory available, but not after the next boot: 'cmdline.txt' does not enable 'cpu'; run 'pihpc cmdline ensure'");
+	/* without /proc/cmdline nothing can be said to be lost */
+	st.have_run = 0;
+	assert_int_equal(pihpc_cgroup_verdict(&st, &msg), 0);
+	assert_string_equal(msg.buf, "cgroup v2: controllers cpu, cpuset and memory available");
+	pihpc_cgroup_state_clear(&st);
+	strbuf_release(&msg);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fix_text),
+		cmocka_unit_test(test_fix_text_line_end),
+		cmocka_unit_test(test_fix_text_init_args),
+		cmocka_unit_test(test_fix_text_disable_lists),
+		cmocka_unit_test(test_fix_text_limits),
+		cmocka_unit_test(test_cmdline_cgroups),
 		cmocka_unit_test(test_path_and_ensure),
 		cmocka_unit_test(test_cgroup_v2),
 		cmocka_unit_test(test_cgroup_v1),
 		cmocka_unit_test(test_no_cgroup_fs),
+		cmocka_unit_test(test_fixtures),
+		cmocka_unit_test(test_verdict_partial),
 	};
 
 	return cmocka_run_group_tests_name("cmdline", tests, NULL, NULL);
