@@ -2,6 +2,8 @@
  * render_test.c - templates rendered against golden files in golden/.
  * Set PIHPC_UPDATE_GOLDEN=1 to rewrite the golden files after a change.
  */
+#include <strings.h>
+
 #include "testutil.h"
 
 #define GOLDEN TOP_SRCDIR "/tests/unit/golden"
@@ -129,6 +131,55 @@ test_render_errors(void **state)
 	tu_rmrf(out);
 }
 
+/*
+ * The keys of cgroup.conf both Slurm 22.05 and 24.11 parse (an unknown
+ * one is fatal to the daemons), without CgroupAutomount (defunct since
+ * 23.02, an error in the log) and CgroupReleaseAgentDir (fatal in both).
+ */
+static void
+test_cgroup_conf_keys(void **state)
+{
+	static const char *const keys[] = {
+		"CgroupMountpoint", "CgroupPlugin", "ConstrainCores",
+		"ConstrainRAMSpace", "AllowedRAMSpace", "MaxRAMPercent",
+		"MinRAMSpace", "ConstrainSwapSpace", "AllowedSwapSpace",
+		"MaxSwapPercent", "MemoryLimitEnforcement",
+		"MemoryLimitThreshold", "ConstrainDevices", "AllowedDevicesFile",
+		"MemorySwappiness", "IgnoreSystemd", "IgnoreSystemdOnFailure",
+		NULL
+	};
+	static const char *const golden[] = {
+		"dynamic-cgroup.conf", "static-cgroup.conf", NULL
+	};
+	struct strbuf got = STRBUF_INIT;
+	size_t g;
+
+	(void)state;
+	for (g = 0; golden[g]; g++) {
+		const char *p;
+		int n = 0;
+
+		tu_read(GOLDEN, golden[g], &got);
+		for (p = got.buf; *p; p += strcspn(p, "\n"), p += !!*p) {
+			size_t len = strcspn(p, "=\n"), i;
+
+			if (*p == '#' || *p == '\n')
+				continue;
+			for (i = 0; keys[i]; i++)
+				if (strlen(keys[i]) == len && !strncasecmp(p, keys[i], len))
+					break;
+			if (!keys[i])
+				fail_msg("%s: '%.*s' is not a key both Slurm 22.05 and 24.11 take",
+					 golden[g], (int)len, p);
+			n++;
+		}
+		assert_int_equal(n, 4);
+		assert_non_null(strstr(got.buf, "\nCgroupPlugin=autodetect\n"));
+		assert_non_null(strstr(got.buf, "\nConstrainRAMSpace=yes\n"));
+	}
+	strbuf_release(&got);
+}
+
 int
 main(void)
 {
@@ -136,6 +187,7 @@ main(void)
 		cmocka_unit_test(test_dynamic_master),
 		cmocka_unit_test(test_static_compute),
 		cmocka_unit_test(test_static_never_idle),
+		cmocka_unit_test(test_cgroup_conf_keys),
 		cmocka_unit_test(test_placeholders),
 		cmocka_unit_test(test_render_errors),
 	};
