@@ -338,7 +338,7 @@ pihpc_cmdline_fix_text(const char *fname, const char *text, size_t len,
 	struct strbuf want = STRBUF_INIT;
 	struct word *w = NULL;
 	const char *eol = "";
-	size_t n = len, lead, nr, nk, i, ni = 0, pos = 0;
+	size_t n = len, lead, nr, nk, i, ni = 0, pos = 0, quotes = 0;
 	int rc = -1;
 
 	strbuf_reset(out);
@@ -359,6 +359,12 @@ pihpc_cmdline_fix_text(const char *fname, const char *text, size_t len,
 				 fname, n, PIHPC_CMDLINE_MAX);
 	if (_space_len(text, n) == n)
 		return pihpc_err(err, errlen, "'%s' is empty", fname);
+	/* an open quote would take the words added at the end into it */
+	for (i = 0; i < n; i++)
+		quotes += text[i] == '"';
+	if (quotes % 2)
+		return pihpc_err(err, errlen,
+				 "'%s' has an unbalanced double quote", fname);
 
 	nr = _split(text, n, 3, &w, &lead);
 	nk = _kernel_args(w, nr);

@@ -44,8 +44,9 @@
  * cgroup_disable= list (the word goes when nothing is left), as well as
  * any cgroup_memory=0.  The line end ("\n", "\r\n" or none) and
  * everything else are kept.  Errors (nothing in [out]): an empty or
- * blank text, more than one line, a NUL byte, a line longer than
- * PIHPC_CMDLINE_MAX before or after the change.
+ * blank text, more than one line, a NUL byte, an unbalanced double
+ * quote, a line longer than PIHPC_CMDLINE_MAX before or after the
+ * change.
  */
 int pihpc_cmdline_fix_text(const char *fname, const char *text, size_t len,
 			   struct strbuf *out, char *err, size_t errlen);

@@ -121,6 +121,9 @@ test_fix_text_init_args(void **state)
 	/* a blank inside quotes does not split an argument */
 	_fix("dyndbg=\"file a.c -- +p\" rootwait\n",
 	     "dyndbg=\"file a.c -- +p\" rootwait " WORDS "\n", NULL);
+	/* an open quote would swallow the words */
+	_fix("a \"b c\n", NULL, "'cmdline.txt' has an unbalanced double quote");
+	_fix("a=\"b\" \"\n", NULL, "'cmdline.txt' has an unbalanced double quote");
 }
 
 /* cgroup_disable= lists lose cpu, cpuset and memory, and only them. */
@@ -254,6 +257,8 @@ test_path_and_ensure(void **state)
 	tu_write(root, "boot/cmdline.txt", bookworm_old_note);
 	tu_write(root, "boot/firmware/cmdline.txt", bookworm);
 	assert_int_equal(chmod(tu_path(&sb, root, "boot/firmware/cmdline.txt"), 0755), 0);
+	if (geteuid() == 0)
+		assert_int_equal(chown(sb.buf, 1234, 5678), 0);
 	assert_int_equal(pihpc_cmdline_path(&ctx, &path, err, sizeof(err)), 0);
 	strbuf_reset(&want);
 	strbuf_addf(&want, "%s/boot/firmware/cmdline.txt", root);
@@ -272,6 +277,11 @@ test_path_and_ensure(void **state)
 
 		assert_int_equal(stat(path.buf, &st), 0);
 		assert_int_equal(st.st_mode & 07777, 0755);
+		/* and its owner */
+		if (geteuid() == 0) {
+			assert_int_equal(st.st_uid, 1234);
+			assert_int_equal(st.st_gid, 5678);
+		}
 	}
 	assert_int_equal(pihpc_cmdline_ensure(path.buf, &res, err, sizeof(err)), 0);
 	assert_int_equal(res, PIHPC_UNCHANGED);
