@@ -198,7 +198,10 @@ _edit_disable(struct word *w, struct strlist *owned)
 	return rc;
 }
 
-/* True if the first [nr] of [words] hold [want] (for a cgroup_enable=X: X in any list). */
+/*
+ * True if the first [nr] of [words] hold [want]; a cgroup_enable=X is
+ * there when any cgroup_enable= list names X.
+ */
 static int
 _has_arg(const struct word *words, size_t nr, const char *want)
 {
@@ -627,9 +630,12 @@ pihpc_cgroup_verdict(const struct pihpc_cgroup_state *st,
 		strbuf_addf(msg, " until the next boot: '%s' enables %s, the running kernel started without: reboot",
 			    st->file, st->missing.nr > 1 ? "them" : "it");
 	} else if (st->version == 1 && (missing & PIHPC_CG_MEMORY)) {
-		strbuf_addstr(msg, " although the kernel command line enables it: kernels from 6.12 built without CONFIG_MEMCG_V1 have no memory controller for cgroup v1; boot with cgroup v2");
+		strbuf_addf(msg, " although the kernel command line enables %s: kernels from 6.12 built without CONFIG_MEMCG_V1 have no memory controller for cgroup v1; boot with cgroup v2",
+			    st->missing.nr > 1 ? "them" : "it");
 	} else {
-		strbuf_addstr(msg, " although the kernel command line enables it: the running kernel does not provide it");
+		strbuf_addf(msg, " although the kernel command line enables %s: the running kernel does not provide %s",
+			    st->missing.nr > 1 ? "them" : "it",
+			    st->missing.nr > 1 ? "them" : "it");
 	}
 	return -1;
 }

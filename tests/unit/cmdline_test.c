@@ -562,6 +562,9 @@ test_verdict_partial(void **state)
 	st.run_on = PIHPC_CG_MEMORY;
 	assert_int_equal(pihpc_cgroup_verdict(&st, &msg), -1);
 	assert_string_equal(msg.buf, "cgroup v2: controller 'memory' not available although the kernel command line enables it: the running kernel does not provide it");
+	strlist_push(&st.missing, "cpuset");
+	assert_int_equal(pihpc_cgroup_verdict(&st, &msg), -1);
+	assert_string_equal(msg.buf, "cgroup v2: controllers 'memory', 'cpuset' not available although the kernel command line enables them: the running kernel does not provide them");
 	/* cpu and cpuset need no word, only no disable */
 	strlist_clear(&st.missing);
 	strlist_push(&st.missing, "cpu");
