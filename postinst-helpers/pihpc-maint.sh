@@ -389,8 +389,10 @@ _pihpc_apply_compute() {
 	_pihpc_nfs_client pihpc-compute
 	if [ -f /boot/firmware/cmdline.txt ] || [ -f /boot/cmdline.txt ]; then
 		db_get pihpc-compute/cgroup-cmdline
-		if [ "$RET" = true ]; then
-			pihpc cmdline ensure
+		# A cmdline.txt pihpc cannot safely edit is left as it is,
+		# with the reason: the node works without memory limits.
+		if [ "$RET" = true ] && ! pihpc cmdline ensure; then
+			pihpc_warn "the kernel command line was not changed (see above)"
 		fi
 	fi
 	pihpc cmdline check ||
