@@ -134,7 +134,12 @@ scripts_dir() {
 	printf '%s\n' "$d"
 }
 
-PREV=$(previous_build)
+# A copy of the previous build for this run alone: piuparts looks for
+# processes left in its chroot by their open files, and a directory
+# bind-mounted into the chroots of two runs at once would make each see
+# (and kill) the other's apt.
+cp -a "$(previous_build)" "$WORK/previous"
+PREV=$WORK/previous
 SCRIPTS=$(scripts_dir)
 log "this build $(version "$(deb_of pihpc-common "$REPO")"), previous $(version "$(deb_of pihpc-common "$PREV")")"
 fails=0 runs=0
