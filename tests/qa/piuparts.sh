@@ -138,7 +138,8 @@ scripts_dir() {
 # processes left in its chroot by their open files, and a directory
 # bind-mounted into the chroots of two runs at once would make each see
 # (and kill) the other's apt.
-cp -a "$(previous_build)" "$WORK/previous"
+PREV=$(previous_build)
+cp -a "$PREV" "$WORK/previous"
 PREV=$WORK/previous
 SCRIPTS=$(scripts_dir)
 log "this build $(version "$(deb_of pihpc-common "$REPO")"), previous $(version "$(deb_of pihpc-common "$PREV")")"
