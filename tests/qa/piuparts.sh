@@ -8,7 +8,8 @@
 # the same version; pihpc-common is also tested alone.
 #
 # The previous build: the tree as it was before the newest debian/changelog
-# entry (the parent of the commit that added it), built once with nocheck
+# entry (the parent of the commit that added it, however often the entry
+# was edited since), built once with nocheck
 # and cached by commit under build/prev-COMMIT.  In a clone without that
 # history the upgrade test cannot run, and this script fails saying so.
 #
@@ -67,9 +68,18 @@ deb_of() {
 
 # The previous build as a flat repository; prints its directory.
 previous_build() {
-	local bump prev dir
-	bump=$(git -C "$TOP" log -n 1 --format=%H -- debian/changelog) ||
+	local bump="" prev dir cur c v
+	cur=$(dpkg-parsechangelog -l "$TOP/debian/changelog" -S Version)
+	git -C "$TOP" rev-parse --verify -q HEAD >/dev/null ||
 		die "not a git clone: no previous build to upgrade from"
+	# The commit that added the newest changelog entry: the oldest one
+	# whose changelog already has this version on top.
+	for c in $(git -C "$TOP" log --format=%H -- debian/changelog); do
+		v=$(git -C "$TOP" show "$c:debian/changelog" | dpkg-parsechangelog -l - -S Version)
+		[ "$v" = "$cur" ] || break
+		bump=$c
+	done
+	[ -n "$bump" ] || die "the version $cur of debian/changelog is not committed"
 	prev=$(git -C "$TOP" rev-parse --verify -q "$bump^") ||
 		die "the history before $bump is missing (a shallow clone?): no previous build"
 	dir=$TOP/build/prev-$(git -C "$TOP" rev-parse --short "$prev")
