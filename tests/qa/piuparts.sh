@@ -137,8 +137,9 @@ scripts_dir() {
 	cat >"$d/post_chroot_unpack_pihpc_previous" <<-EOF
 		#!/bin/sh
 		echo 'deb [trusted=yes] file://$PREV ./' >/etc/apt/sources.list.d/pihpc-previous.list
-		# piuparts hands its TMPDIR (below WORK) to the chroot's commands.
-		mkdir -p "\${TMPDIR:-/tmp}"
+		# piuparts hands its TMPDIR (below WORK) to the chroot's commands,
+		# daemons running as their own users among them.
+		mkdir -p "\${TMPDIR:-/tmp}" && chmod 1777 "\${TMPDIR:-/tmp}"
 	EOF
 	chmod +x "$d/pre_install_pihpc_preseed" "$d/post_chroot_unpack_pihpc_previous"
 	printf '%s\n' "$d"
