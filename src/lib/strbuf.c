@@ -249,6 +249,67 @@ strlist_clear(struct strlist *sl)
 	sl->nr = sl->alloc = 0;
 }
 
+void
+strlist_splice(struct strlist *dst, struct strlist *src)
+{
+	if (!dst->nr) {
+		strlist_clear(dst);
+		*dst = *src;
+	} else if (src->nr) {
+		if (dst->alloc - dst->nr < src->nr) {
+			dst->alloc = dst->nr + src->nr;
+			dst->v = xrealloc(dst->v, dst->alloc * sizeof(*dst->v));
+		}
+		memcpy(dst->v + dst->nr, src->v, src->nr * sizeof(*src->v));
+		dst->nr += src->nr;
+		free(src->v);
+	} else {
+		free(src->v);
+	}
+	src->v = NULL;
+	src->nr = src->alloc = 0;
+}
+
+struct strv_ent {
+	const char *s;
+	size_t i;
+};
+
+/* By string, then by position, so equal strings sort first-seen first. */
+static int
+_strv_cmp(const void *a, const void *b)
+{
+	const struct strv_ent *x = a, *y = b;
+	int c = strcmp(x->s, y->s);
+
+	if (c)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+size_t
+strv_first_dup(char *const *v, size_t n)
+{
+	struct strv_ent *e;
+	size_t i, first = n;
+
+	if (n < 2)
+		return n;
+	e = xmalloc(n * sizeof(*e));
+	for (i = 0; i < n; i++) {
+		e[i].s = v[i];
+		e[i].i = i;
+	}
+	qsort(e, n, sizeof(*e), _strv_cmp);
+	/* in a run of equal strings the second is the earliest repeat */
+	for (i = 1; i < n; i++)
+		if (!strcmp(e[i - 1].s, e[i].s) &&
+		    (i < 2 || strcmp(e[i - 2].s, e[i].s)) && e[i].i < first)
+			first = e[i].i;
+	free(e);
+	return first;
+}
+
 int
 pihpc_has_line(const char *text, const char *line)
 {

@@ -53,6 +53,15 @@ void strlist_pushf(struct strlist *sl, const char *fmt, ...);
 int strlist_has(const struct strlist *sl, const char *s);
 void strlist_clear(struct strlist *sl);
 
+/* Move every string of [src] to the end of [dst]; [src] is left empty. */
+void strlist_splice(struct strlist *dst, struct strlist *src);
+
+/*
+ * Index of the first of the [n] strings [v] that equals an earlier one,
+ * or [n] if all differ.  O(n log n), for lists of any length.
+ */
+size_t strv_first_dup(char *const *v, size_t n);
+
 /* Allocation helpers that abort on failure. */
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);

@@ -95,6 +95,83 @@ test_expand_limit_exact(void **state)
 	strlist_clear(&sl);
 }
 
+/* Bounds are checked before anything is allocated (fuzzing findings). */
+static void
+test_expand_bounds(void **state)
+{
+	struct strbuf e = STRBUF_INIT, want = STRBUF_INIT;
+	struct strlist sl = STRLIST_INIT;
+	char err[512];
+	int i;
+
+	(void)state;
+	/* 3,000 brackets: 2.3 GB of values before the product was refused */
+	strbuf_addch(&e, 'n');
+	for (i = 0; i < 3000; i++)
+		strbuf_addstr(&e, "[0-65534]");
+	assert_int_equal(pihpc_hostlist_expand(e.buf, &sl, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "': more than 65536 names"));
+	assert_int_equal(sl.nr, 0);
+	_fails_with("n[0-1]a[0-1]b[0-1]c[0-1]d[0-1]e[0-1]f[0-1]g[0-1]h[0-1]",
+		    "hostlist 'n[0-1]a[0-1]b[0-1]c[0-1]d[0-1]e[0-1]f[0-1]g[0-1]h[0-1]': more than 8 brackets in one name at position 50");
+	_fails_with("n[0-99]a[0-99]b[0-99]",
+		    "hostlist 'n[0-99]a[0-99]b[0-99]': more than 65536 names");
+	_fails_with("n[0-65535],m", "hostlist 'n[0-65535],m': more than 65536 names");
+	/* a 16 KB name before the bracket: 1 GB of names */
+	strbuf_reset(&e);
+	for (i = 0; i < 16384; i++)
+		strbuf_addch(&e, 'a');
+	strbuf_addstr(&e, "[0-65535]");
+	assert_int_equal(pihpc_hostlist_expand(e.buf, &sl, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "': name longer than 255 characters at position 1"));
+	/* 255 characters are a name, 256 are not */
+	strbuf_reset(&e);
+	for (i = 0; i < 252; i++)
+		strbuf_addch(&e, 'a');
+	strbuf_addstr(&e, "[1-100]");
+	assert_int_equal(pihpc_hostlist_expand(e.buf, &sl, err, sizeof(err)), 0);
+	assert_int_equal(sl.nr, 100);
+	assert_int_equal(strlen(sl.v[99]), 255);
+	strlist_clear(&sl);
+	strbuf_reset(&e);
+	strbuf_addstr(&e, "x,");
+	for (i = 0; i < 253; i++)
+		strbuf_addch(&e, 'a');
+	strbuf_addstr(&e, "[1-100]");
+	assert_int_equal(pihpc_hostlist_expand(e.buf, &sl, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "': name longer than 255 characters at position 3"));
+	/* 65,536 names of 100 characters: 6.6 MB */
+	strbuf_reset(&e);
+	for (i = 0; i < 95; i++)
+		strbuf_addch(&e, 'a');
+	strbuf_addstr(&e, "[00000-65535]");
+	strbuf_addf(&want, "hostlist '%.60s...': more than 4194304 bytes of names", e.buf);
+	_fails_with(e.buf, want.buf);
+	_fails_with("a\tb", "hostlist 'a\tb': invalid byte 0x09 at position 2");
+	strbuf_release(&e);
+	strbuf_release(&want);
+}
+
+/* A failed expansion leaves the output as it was; success appends. */
+static void
+test_expand_output_untouched_on_error(void **state)
+{
+	struct strlist sl = STRLIST_INIT;
+	char err[512];
+
+	(void)state;
+	strlist_push(&sl, "keep");
+	assert_int_equal(pihpc_hostlist_expand("a,b[1-3],n[1-", &sl, err, sizeof(err)), -1);
+	assert_int_equal(sl.nr, 1);
+	assert_int_equal(pihpc_hostlist_expand("a,b[1-3],n[0-65535]", &sl, err, sizeof(err)), -1);
+	assert_int_equal(sl.nr, 1);
+	assert_int_equal(pihpc_hostlist_expand("a,b[1-2]", &sl, err, sizeof(err)), 0);
+	assert_int_equal(sl.nr, 4);
+	assert_string_equal(sl.v[0], "keep");
+	assert_string_equal(sl.v[3], "b2");
+	strlist_clear(&sl);
+}
+
 static void
 test_compress(void **state)
 {
@@ -108,6 +185,30 @@ test_compress(void **state)
 	_compresses_to("n01,n10,n9", "n[01,10],n9");
 	_compresses_to("node1.lan,node2.lan,node1", "node[1-2].lan,node1");
 	_compresses_to("filenode01,rpnode01,rpnode02", "filenode01,rpnode[01-02]");
+	_compresses_to("n10,n01,n9,n08", "n[01,08,10],n9");
+	_compresses_to("n1,a,n2,a,b7c,b5c,b05c", "n[1-2],a,b[5,7]c,b05c");
+	_compresses_to("x1234567890,x1234567890,x1", "x1234567890,x1");
+}
+
+/* 65,536 groups of one name: quadratic, 15 s before (fuzzing finding). */
+static void
+test_compress_many_groups(void **state)
+{
+	struct strlist sl = STRLIST_INIT;
+	struct strbuf hl = STRBUF_INIT;
+	char err[512];
+	size_t i, commas = 0;
+
+	(void)state;
+	assert_int_equal(pihpc_hostlist_expand("a[0-65535]b0", &sl, err, sizeof(err)), 0);
+	assert_int_equal(pihpc_hostlist_compress(sl.v, sl.nr, &hl, err, sizeof(err)), 0);
+	assert_int_equal(strncmp(hl.buf, "a0b0,a1b0,a2b0,", 15), 0);
+	assert_non_null(strstr(hl.buf, ",a65534b0,a65535b0"));
+	for (i = 0; i < hl.len; i++)
+		commas += hl.buf[i] == ',';
+	assert_int_equal(commas, 65535);
+	strlist_clear(&sl);
+	strbuf_release(&hl);
 }
 
 static void
@@ -141,6 +242,9 @@ test_compress_errors(void **state)
 	(void)state;
 	assert_int_equal(pihpc_hostlist_compress(bad, 2, &hl, err, sizeof(err)), -1);
 	assert_string_equal(err, "invalid host name 'n[2]'");
+	bad[1] = "";
+	assert_int_equal(pihpc_hostlist_compress(bad, 2, &hl, err, sizeof(err)), -1);
+	assert_string_equal(err, "invalid host name ''");
 	strbuf_release(&hl);
 }
 
@@ -151,8 +255,11 @@ main(void)
 		cmocka_unit_test(test_expand),
 		cmocka_unit_test(test_expand_errors),
 		cmocka_unit_test(test_expand_limit_exact),
+		cmocka_unit_test(test_expand_bounds),
+		cmocka_unit_test(test_expand_output_untouched_on_error),
 		cmocka_unit_test(test_compress),
 		cmocka_unit_test(test_compress_roundtrip),
+		cmocka_unit_test(test_compress_many_groups),
 		cmocka_unit_test(test_compress_errors),
 	};
 

@@ -76,6 +76,51 @@ test_strlist(void **state)
 }
 
 static void
+test_strlist_splice(void **state)
+{
+	struct strlist a = STRLIST_INIT, b = STRLIST_INIT;
+
+	(void)state;
+	strlist_push(&b, "x");
+	strlist_splice(&a, &b);
+	assert_int_equal(a.nr, 1);
+	assert_int_equal(b.nr, 0);
+	assert_null(b.v);
+	strlist_splice(&a, &b);
+	assert_int_equal(a.nr, 1);
+	strlist_push(&b, "y");
+	strlist_push(&b, "z");
+	strlist_splice(&a, &b);
+	assert_int_equal(a.nr, 3);
+	assert_string_equal(a.v[0], "x");
+	assert_string_equal(a.v[2], "z");
+	assert_null(b.v);
+	strlist_clear(&a);
+}
+
+static void
+test_strv_first_dup(void **state)
+{
+	char *none[] = { "c", "a", "b" };
+	char *two[] = { "a", "b", "c", "b", "a", "a" };
+	char *late[] = { "z", "y", "x", "y" };
+	struct strlist big = STRLIST_INIT;
+	int i;
+
+	(void)state;
+	assert_int_equal(strv_first_dup(none, 0), 0);
+	assert_int_equal(strv_first_dup(none, 3), 3);
+	assert_int_equal(strv_first_dup(two, 6), 3);
+	assert_int_equal(strv_first_dup(late, 4), 3);
+	for (i = 0; i < 20000; i++)
+		strlist_pushf(&big, "n%05d", (i * 7919) % 20000);
+	assert_int_equal(strv_first_dup(big.v, big.nr), big.nr);
+	strlist_pushf(&big, "n%05d", 12345);
+	assert_int_equal(strv_first_dup(big.v, big.nr), 20000);
+	strlist_clear(&big);
+}
+
+static void
 test_error_helpers(void **state)
 {
 	char err[64];
@@ -134,6 +179,8 @@ main(void)
 		cmocka_unit_test(test_strbuf_add_and_grow),
 		cmocka_unit_test(test_strbuf_trim_and_detach),
 		cmocka_unit_test(test_strlist),
+		cmocka_unit_test(test_strlist_splice),
+		cmocka_unit_test(test_strv_first_dup),
 		cmocka_unit_test(test_error_helpers),
 		cmocka_unit_test(test_path_root_prefix),
 	};
