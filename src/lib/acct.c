@@ -11,13 +11,13 @@
 #include "acct.h"
 #include "error.h"
 
-/* One "NAME=VALUE" of a TRES list. */
+/* One "NAME=VALUE" of a TRES list (cluster.conf keeps within these). */
 struct tres {
-	char name[64];
-	char value[64];
+	char name[PIHPC_TRES_NAME_MAX + 1];
+	char value[PIHPC_TRES_NAME_MAX + 1];
 };
 
-#define MAX_TRES 32
+#define MAX_TRES PIHPC_TRES_MAX
 
 /*****************************************************************************
  *  Private Functions

@@ -174,13 +174,18 @@ _v_subnet(const char *v, struct strbuf *why)
 	return 0;
 }
 
-/* Split "IP NAME, IP NAME" into [addrs] and [names]; -1 with [why]. */
+/*
+ * Split "IP NAME, IP NAME" into [addrs] and [names] (both empty); -1 with
+ * [why] at the first bad entry.  Duplicates are found by sorting, so that
+ * a table of any size is checked in O(n log n).
+ */
 static int
 _hosts_split(const char *v, struct strlist *addrs, struct strlist *names,
 	     struct strbuf *why)
 {
 	struct strbuf item = STRBUF_INIT;
 	const char *p = v;
+	size_t dn, da;
 	int rc = 0;
 
 	while (*p && rc == 0) {
@@ -210,11 +215,8 @@ _hosts_split(const char *v, struct strlist *addrs, struct strlist *names,
 		} else if (pihpc_check_hostname(name) < 0) {
 			strbuf_addf(why, "invalid host name: '%s'", name);
 			rc = -1;
-		} else if (strlist_has(names, name)) {
-			strbuf_addf(why, "duplicate host name: '%s'", name);
-			rc = -1;
-		} else if (strlist_has(addrs, a)) {
-			strbuf_addf(why, "duplicate address: '%s'", a);
+		} else if (names->nr == PIHPC_HOSTS_MAX) {
+			strbuf_addf(why, "more than %d entries", PIHPC_HOSTS_MAX);
 			rc = -1;
 		} else {
 			strlist_push(addrs, a);
@@ -222,6 +224,18 @@ _hosts_split(const char *v, struct strlist *addrs, struct strlist *names,
 		}
 	}
 	strbuf_release(&item);
+	/* a duplicate comes before the bad entry, which was not pushed */
+	dn = strv_first_dup(names->v, names->nr);
+	da = strv_first_dup(addrs->v, addrs->nr);
+	if (dn < names->nr && dn <= da) {
+		strbuf_reset(why);
+		strbuf_addf(why, "duplicate host name: '%s'", names->v[dn]);
+		rc = -1;
+	} else if (da < addrs->nr) {
+		strbuf_reset(why);
+		strbuf_addf(why, "duplicate address: '%s'", addrs->v[da]);
+		rc = -1;
+	}
 	return rc;
 }
 
@@ -270,30 +284,74 @@ _v_hostlist(const char *v, struct strbuf *why)
 		if (pihpc_check_hostname(names.v[i]) < 0) {
 			strbuf_addf(why, "invalid host name: '%s'", names.v[i]);
 			rc = -1;
-		} else if (i && strlist_has(&(struct strlist){ names.v, i, i },
-					    names.v[i])) {
-			strbuf_addf(why, "duplicate host name: '%s'", names.v[i]);
-			rc = -1;
 		}
+	}
+	if (rc == 0 && (i = strv_first_dup(names.v, names.nr)) < names.nr) {
+		strbuf_addf(why, "duplicate host name: '%s'", names.v[i]);
+		rc = -1;
 	}
 	strlist_clear(&names);
 	return rc;
 }
 
+/*
+ * The node parameters that may reach a NodeName line, and their values:
+ * a number in [lo, hi], or (hi 0) a list of feature names.  Values are
+ * checked whole, so that slurm.conf's parser (which cuts at "#", joins
+ * lines at "\\" and splits at blanks and "=") reads what was meant.
+ */
+struct node_param {
+	const char *name;
+	unsigned long lo;
+	unsigned long hi;
+};
+
+static const struct node_param node_params[] = {
+	{ "Boards", 1, 65533 },
+	{ "CoresPerSocket", 1, 65533 },
+	{ "CPUs", 1, 65533 },
+	{ "Feature", 0, 0 },
+	{ "Features", 0, 0 },
+	{ "MemSpecLimit", 0, 999999999 },
+	{ "RealMemory", 1, 999999999 },
+	{ "Sockets", 1, 65533 },
+	{ "SocketsPerBoard", 1, 65533 },
+	{ "ThreadsPerCore", 1, 65533 },
+	{ "TmpDisk", 0, 999999999 },
+	{ "Weight", 0, 999999999 },
+	{ NULL, 0, 0 }
+};
+
+/* "a,b-c,d.e": feature names of [A-Za-z0-9_.-], at most 64 characters. */
+static int
+_features_ok(const char *v)
+{
+	const char *p = v;
+
+	for (;;) {
+		size_t n = strcspn(p, ",");
+
+		if (!n || n > 64 || strspn(p, LOWER UPPER DIGIT "_.-") < n)
+			return 0;
+		p += n;
+		if (!*p)
+			return 1;
+		p++;
+	}
+}
+
 static int
 _v_node_params(const char *v, struct strbuf *why)
 {
-	static const char *const ok[] = {
-		"Boards", "CoresPerSocket", "CPUs", "Feature", "Features",
-		"MemSpecLimit", "RealMemory", "Sockets", "SocketsPerBoard",
-		"ThreadsPerCore", "TmpDisk", "Weight", NULL
-	};
 	char *copy = xstrdup(v), *save = NULL, *tok;
-	int rc = 0;
+	int seen[sizeof(node_params) / sizeof(node_params[0])] = { 0 };
+	int seen_features = 0, rc = 0;
 
 	for (tok = strtok_r(copy, BLANKS, &save); tok && !rc;
 	     tok = strtok_r(NULL, BLANKS, &save)) {
-		char *eq = strchr(tok, '=');
+		char *eq = strchr(tok, '='), *val;
+		const struct node_param *np;
+		unsigned long n;
 		size_t i;
 
 		if (!eq || eq == tok || !eq[1]) {
@@ -302,10 +360,23 @@ _v_node_params(const char *v, struct strbuf *why)
 			break;
 		}
 		*eq = '\0';
-		for (i = 0; ok[i] && strcmp(ok[i], tok); i++)
+		val = eq + 1;
+		for (i = 0; node_params[i].name && strcmp(node_params[i].name, tok); i++)
 			;
-		if (!ok[i]) {
+		np = &node_params[i];
+		if (!np->name) {
 			strbuf_addf(why, "unsupported node parameter: '%s'", tok);
+			rc = -1;
+		} else if (np->hi ? seen[i]++ : seen_features++) {
+			strbuf_addf(why, "duplicate node parameter: '%s'", tok);
+			rc = -1;
+		} else if (np->hi && _uint(val, np->lo, np->hi, &n) < 0) {
+			strbuf_addf(why, "invalid %s (want a number %lu..%lu): '%s'",
+				    tok, np->lo, np->hi, val);
+			rc = -1;
+		} else if (!np->hi && !_features_ok(val)) {
+			strbuf_addf(why, "invalid %s (want names of [A-Za-z0-9_.-] separated by commas): '%s'",
+				    tok, val);
 			rc = -1;
 		}
 	}
@@ -394,6 +465,66 @@ _export_options_ok(const char *p, size_t n)
 	return 1;
 }
 
+/* Duplicate among the paths this call added ([from] on), by sorting. */
+static int
+_exports_dup(const struct strlist *paths, size_t from, char *err,
+	     size_t errlen)
+{
+	size_t d;
+
+	if (!paths->v || paths->nr <= from)
+		return 0;
+	d = strv_first_dup(paths->v + from, paths->nr - from);
+	if (d == paths->nr - from)
+		return 0;
+	return pihpc_err(err, errlen, "duplicate export path: '%s'",
+			 paths->v[from + d]);
+}
+
+/*
+ * Parse the export at [*p] into [paths] and [options] and move past it:
+ * 1, 0 at the end, -1 with [err] if it is invalid.
+ */
+static int
+_export_next(const char **pp, struct strlist *paths, struct strlist *options,
+	     char *err, size_t errlen)
+{
+	const char *p = *pp;
+	size_t n = strcspn(p, BLANKS), pl;
+	const char *open = memchr(p, '(', n);
+	struct strbuf path = STRBUF_INIT;
+
+	if (!*p)
+		return 0;
+	pl = open ? (size_t)(open - p) : n;
+
+	if (p[0] != '/')
+		return pihpc_err(err, errlen,
+			"export path must be absolute, without a client (the client is the subnet): '%.*s'",
+			(int)n, p);
+	if (!open || p[n - 1] != ')')
+		return pihpc_err(err, errlen,
+			"invalid export (want /PATH(OPTIONS)): '%.*s'",
+			(int)n, p);
+	if (!_export_path_ok(p, pl))
+		return pihpc_err(err, errlen,
+			"invalid export path: '%.*s'", (int)pl, p);
+	if (!_export_options_ok(open + 1, n - pl - 2))
+		return pihpc_err(err, errlen,
+			"invalid NFS options (want opt,opt=value,...): '%.*s'",
+			(int)n, p);
+	strbuf_add(&path, p, pl);
+	strlist_push(paths, path.buf);
+	strbuf_reset(&path);
+	strbuf_add(&path, open + 1, n - pl - 2);
+	strlist_push(options, path.buf);
+	strbuf_release(&path);
+	p += n;
+	p += strspn(p, BLANKS);
+	*pp = p;
+	return 1;
+}
+
 static int
 _v_nfs_exports(const char *v, struct strbuf *why)
 {
@@ -443,10 +574,16 @@ _v_users(const char *v, struct strbuf *why)
 	return 0;
 }
 
+/*
+ * "name=value,...": each name once (sacctmgr keeps one value per name, so
+ * a repeated one could never compare equal and every run would modify
+ * the user again), and within the sizes the accounting code compares.
+ */
 static int
 _v_tres(const char *v, struct strbuf *why)
 {
-	const char *p = v;
+	const char *p = v, *names[PIHPC_TRES_MAX];
+	size_t nl[PIHPC_TRES_MAX], nr = 0, i;
 
 	while (*p) {
 		size_t n = strcspn(p, ",");
@@ -459,6 +596,25 @@ _v_tres(const char *v, struct strbuf *why)
 				    (int)n, p);
 			return -1;
 		}
+		if (kl > PIHPC_TRES_NAME_MAX || n - kl - 1 > PIHPC_TRES_NAME_MAX) {
+			strbuf_addf(why, "TRES name or value longer than %d characters: '%.*s'",
+				    PIHPC_TRES_NAME_MAX, (int)n, p);
+			return -1;
+		}
+		for (i = 0; i < nr; i++) {
+			if (nl[i] == kl && !memcmp(names[i], p, kl)) {
+				strbuf_addf(why, "duplicate TRES '%.*s': '%s'",
+					    (int)kl, p, v);
+				return -1;
+			}
+		}
+		if (nr == PIHPC_TRES_MAX) {
+			strbuf_addf(why, "more than %d TRES limits: '%s'",
+				    PIHPC_TRES_MAX, v);
+			return -1;
+		}
+		names[nr] = p;
+		nl[nr++] = kl;
 		p += n;
 		if (*p && !*++p) {
 			strbuf_addf(why, "trailing comma: '%s'", v);
@@ -482,6 +638,56 @@ _v_yesno(const char *v, struct strbuf *why)
  *  Private Functions: lines
  *****************************************************************************/
 
+/* Blank for the line syntax; strchr() would also match the NUL byte. */
+static int
+_is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/*
+ * Offset of the first control character (NUL, newline, CR, DEL, ...; a
+ * tab is a blank) in [v, v+n), or [n].  A value is one line of text: a
+ * newline would start a new key in the file or in slurm.conf.
+ */
+static size_t
+_ctl_at(const char *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)v[i];
+
+		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+			return i;
+	}
+	return n;
+}
+
+/* Append [p, p+n) to [sb]: printable ASCII as is, other bytes as \xNN. */
+static void
+_add_escaped(struct strbuf *sb, const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)p[i];
+
+		if (ch >= 0x20 && ch < 0x7f)
+			strbuf_addch(sb, ch);
+		else
+			strbuf_addf(sb, "\\x%02x", ch);
+	}
+}
+
+/* "'key': control character 0x0a at position 10 of the value". */
+static void
+_add_ctl_error(struct strbuf *sb, const char *key, const char *v, size_t at)
+{
+	strbuf_addf(sb, "'%s': control character 0x%02x at position %zu of the value",
+		    key, (unsigned char)v[at], at + 1);
+}
+
 enum line_kind { LINE_BLANK, LINE_KV, LINE_BAD };
 
 /* Classify line [p, p+n): key at [*k, *k+*kl), value at [*v, *v+*vl). */
@@ -491,9 +697,9 @@ _split_line(const char *p, size_t n, const char **k, size_t *kl,
 {
 	const char *eq, *e = p + n;
 
-	while (p < e && strchr(BLANKS "\r", *p))
+	while (p < e && _is_blank(*p))
 		p++;
-	while (e > p && strchr(BLANKS "\r", e[-1]))
+	while (e > p && _is_blank(e[-1]))
 		e--;
 	if (p == e || *p == '#')
 		return LINE_BLANK;
@@ -502,10 +708,10 @@ _split_line(const char *p, size_t n, const char **k, size_t *kl,
 		return LINE_BAD;
 	*k = p;
 	*kl = (size_t)(eq - p);
-	while (*kl && strchr(BLANKS, p[*kl - 1]))
+	while (*kl && _is_blank(p[*kl - 1]))
 		(*kl)--;
 	*v = eq + 1;
-	while (*v < e && strchr(BLANKS, **v))
+	while (*v < e && _is_blank(**v))
 		(*v)++;
 	*vl = (size_t)(e - *v);
 	if (!*kl || strspn(p, LOWER DIGIT "_") < *kl)
@@ -662,11 +868,17 @@ pihpc_conf_check_value(const char *key, const char *value,
 {
 	struct strbuf why = STRBUF_INIT;
 	int k = pihpc_conf_key_lookup(key), rc = 0;
+	size_t at = _ctl_at(value, strlen(value));
 
-	if (k < 0)
-		return pihpc_err(err, errlen, "unknown key '%s'", key);
-	if (keys[k].check(value, &why) < 0)
+	if (k < 0) {
+		_add_escaped(&why, key, strlen(key));
+		rc = pihpc_err(err, errlen, "unknown key '%s'", why.buf);
+	} else if (value[at]) {
+		_add_ctl_error(&why, key, value, at);
+		rc = pihpc_err(err, errlen, "%s", why.buf);
+	} else if (keys[k].check(value, &why) < 0) {
 		rc = pihpc_err(err, errlen, "'%s': %s", key, why.buf);
+	}
 	strbuf_release(&why);
 	return rc;
 }
@@ -692,12 +904,18 @@ pihpc_conf_parse(struct pihpc_conf *c, const char *fname, const char *text,
 		kind = _split_line(text + p, q - p, &k, &kl, &v, &vl);
 		strbuf_reset(&sb);
 		if (kind == LINE_BAD) {
-			size_t s = strspn(text + p, BLANKS);
+			size_t s = p;
 
+			while (s < q && _is_blank(text[s]))
+				s++;
 			_where(&sb, fname, line);
-			strbuf_addf(&sb, "expected 'key = value': '%.*s'",
-				    (int)(q - p - (s > q - p ? q - p : s)),
-				    text + p + (s > q - p ? q - p : s));
+			strbuf_addstr(&sb, "expected 'key = value': '");
+			_add_escaped(&sb, text + s, q - s);
+			strbuf_addch(&sb, '\'');
+			strlist_push(errs, sb.buf);
+		} else if (kind == LINE_BLANK && memchr(text + p, '\0', q - p)) {
+			_where(&sb, fname, line);
+			strbuf_addstr(&sb, "NUL byte in a comment");
 			strlist_push(errs, sb.buf);
 		} else if (kind == LINE_KV) {
 			key = _lookup_n(k, kl);
@@ -708,6 +926,11 @@ pihpc_conf_parse(struct pihpc_conf *c, const char *fname, const char *text,
 			} else if (c->line[key]) {
 				strbuf_addf(&sb, "duplicate key '%s' (first set at line %d)",
 					    keys[key].name, c->line[key]);
+				strlist_push(errs, sb.buf);
+			} else if (_ctl_at(v, vl) < vl) {
+				bad[key] = 1;
+				c->line[key] = line;
+				_add_ctl_error(&sb, keys[key].name, v, _ctl_at(v, vl));
 				strlist_push(errs, sb.buf);
 			} else {
 				free(c->val[key]);
@@ -920,44 +1143,15 @@ pihpc_nfs_exports_parse(const char *value, struct strlist *paths,
 			struct strlist *options, char *err, size_t errlen)
 {
 	const char *p = value + strspn(value, BLANKS);
+	size_t from = paths->nr;
+	int rc;
 
-	while (*p) {
-		size_t n = strcspn(p, BLANKS);
-		const char *open = memchr(p, '(', n);
-		size_t pl = open ? (size_t)(open - p) : n;
-		struct strbuf path = STRBUF_INIT;
-
-		if (p[0] != '/')
-			return pihpc_err(err, errlen,
-				"export path must be absolute, without a client (the client is the subnet): '%.*s'",
-				(int)n, p);
-		if (!open || p[n - 1] != ')')
-			return pihpc_err(err, errlen,
-				"invalid export (want /PATH(OPTIONS)): '%.*s'",
-				(int)n, p);
-		if (!_export_path_ok(p, pl))
-			return pihpc_err(err, errlen,
-				"invalid export path: '%.*s'", (int)pl, p);
-		if (!_export_options_ok(open + 1, n - pl - 2))
-			return pihpc_err(err, errlen,
-				"invalid NFS options (want opt,opt=value,...): '%.*s'",
-				(int)n, p);
-		strbuf_add(&path, p, pl);
-		if (strlist_has(paths, path.buf)) {
-			(void)pihpc_err(err, errlen,
-					"duplicate export path: '%s'", path.buf);
-			strbuf_release(&path);
-			return -1;
-		}
-		strlist_push(paths, path.buf);
-		strbuf_reset(&path);
-		strbuf_add(&path, open + 1, n - pl - 2);
-		strlist_push(options, path.buf);
-		strbuf_release(&path);
-		p += n;
-		p += strspn(p, BLANKS);
-	}
-	return 0;
+	while ((rc = _export_next(&p, paths, options, err, errlen)) > 0)
+		;
+	/* a duplicate comes before the bad export, which was not added */
+	if (_exports_dup(paths, from, err, errlen) < 0)
+		return -1;
+	return rc;
 }
 
 int

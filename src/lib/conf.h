@@ -15,6 +15,13 @@
 
 #define PIHPC_CONF_PATH "/etc/pihpc/cluster.conf"
 
+/* Entries of "hosts" (as many as a hostlist has names). */
+#define PIHPC_HOSTS_MAX 65536
+
+/* Limits of "accounting_user_limits", as the accounting code compares. */
+#define PIHPC_TRES_MAX 32
+#define PIHPC_TRES_NAME_MAX 63
+
 enum pihpc_key {
 	PIHPC_CLUSTER_NAME,
 	PIHPC_CONTROLLER,

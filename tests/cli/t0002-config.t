@@ -48,6 +48,22 @@ test_expect_success 'config set rejects a bad value, file untouched' '
 	test_cmp before root/etc/pihpc/cluster.conf
 '
 
+test_expect_success 'config set refuses a newline in a value, file untouched' '
+	cp root/etc/pihpc/cluster.conf before &&
+	test_expect_code 1 "$PIHPC" --root root config set "static_node_params=Sockets=1
+slurm_uid=4242" 2>err &&
+	echo "pihpc: error: '\''static_node_params'\'': control character 0x0a at position 10 of the value" >expect &&
+	test_cmp expect err &&
+	test_cmp before root/etc/pihpc/cluster.conf
+'
+
+test_expect_success 'config check refuses a NUL byte in a value' '
+	printf "slurm_uid = 151\\000garbage\\n" >nul.conf &&
+	test_expect_code 1 "$PIHPC" config check nul.conf 2>err &&
+	echo "pihpc: error: nul.conf:1: '\''slurm_uid'\'': control character 0x00 at position 4 of the value" >expect &&
+	test_cmp expect err
+'
+
 test_expect_success 'config check reports every bad line' '
 	printf "slurm_uid = x\nfoo = 1\nmax_nodes = 0\n" >bad.conf &&
 	test_expect_code 1 "$PIHPC" config check bad.conf 2>err &&

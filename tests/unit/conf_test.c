@@ -352,6 +352,202 @@ test_set_rejects_bad_values_and_results(void **state)
 	strbuf_release(&out);
 }
 
+/* Parse [len] bytes of [text]; the errors joined by newlines in [out]. */
+static int
+_parse_n(const char *text, size_t len, struct strbuf *out)
+{
+	struct strlist errs = STRLIST_INIT;
+	struct pihpc_conf c;
+	size_t i;
+	int rc;
+
+	pihpc_conf_init(&c);
+	rc = pihpc_conf_parse(&c, "f", text, len, &errs);
+	strbuf_reset(out);
+	for (i = 0; i < errs.nr; i++)
+		strbuf_addf(out, "%s\n", errs.v[i]);
+	strlist_clear(&errs);
+	pihpc_conf_release(&c);
+	return rc;
+}
+
+/* 65,536 nodes: quadratic duplicate check, 4.1 s before (fuzzing). */
+static void
+test_big_compute_nodes(void **state)
+{
+	struct strbuf e = STRBUF_INIT;
+	struct strlist errs = STRLIST_INIT;
+	char *assign[] = { "compute_nodes=n[0-9999]" };
+
+	(void)state;
+	assert_int_equal(_parse_n("compute_nodes = n[0-65535]\n", 27, &e), 0);
+	assert_int_equal(_parse_n("compute_nodes = n[0-9999],n777\n", 31, &e), -1);
+	assert_string_equal(e.buf, "f:1: 'compute_nodes': duplicate host name: 'n777'\n");
+	assert_int_equal(_parse_n("compute_nodes = b,a,c,a,b\n", 26, &e), -1);
+	assert_string_equal(e.buf, "f:1: 'compute_nodes': duplicate host name: 'a'\n");
+	assert_int_equal(pihpc_conf_set_text("f", "", 0, assign, 1, &e, &errs), 0);
+	assert_int_equal(errs.nr, 0);
+	strbuf_release(&e);
+}
+
+/* "hosts" of any size: sorted duplicate checks and a bound. */
+static void
+test_big_hosts(void **state)
+{
+	struct strbuf t = STRBUF_INIT, e = STRBUF_INIT;
+	int i;
+
+	(void)state;
+	strbuf_addstr(&t, "subnet = 10.0.0.0/8\nhosts = ");
+	for (i = 0; i < 5000; i++)
+		strbuf_addf(&t, "%s10.%d.%d.%d n%05d", i ? ", " : "",
+			    i >> 16, (i >> 8) & 255, i & 255, i);
+	strbuf_addch(&t, '\n');
+	assert_int_equal(_parse_n(t.buf, t.len, &e), 0);
+	strbuf_setlen(&t, t.len - 1);
+	strbuf_addstr(&t, ", 10.9.9.9 n01234, 10.0.0.1 x, 10.0.0.999 y\n");
+	assert_int_equal(_parse_n(t.buf, t.len, &e), -1);
+	assert_string_equal(e.buf, "f:2: 'hosts': duplicate host name: 'n01234'\n");
+	strbuf_reset(&t);
+	strbuf_addstr(&t, "hosts = 10.0.0.1 a, 10.0.0.2 b, 10.0.0.1 c, 10.0.0.3 b\n");
+	assert_int_equal(_parse_n(t.buf, t.len, &e), -1);
+	assert_string_equal(e.buf, "f:1: 'hosts': duplicate address: '10.0.0.1'\n");
+	strbuf_reset(&t);
+	strbuf_addstr(&t, "subnet = 10.0.0.0/8\nhosts = ");
+	for (i = 0; i <= PIHPC_HOSTS_MAX; i++)
+		strbuf_addf(&t, "%s10.%d.%d.%d n%d", i ? "," : "",
+			    i >> 16, (i >> 8) & 255, i & 255, i);
+	strbuf_addch(&t, '\n');
+	assert_int_equal(_parse_n(t.buf, t.len, &e), -1);
+	assert_string_equal(e.buf, "f:2: 'hosts': more than 65536 entries\n");
+	strbuf_release(&t);
+	strbuf_release(&e);
+}
+
+/* A value is one line of printable text, in the file and in "set". */
+static void
+test_control_characters(void **state)
+{
+	static const char nul[] = "slurm_uid = 151\0garbage\nmax_nodes = 3\n";
+	static const char cr[] = "domain = a\rb\ncontroller = x\x7f\n# ok\x01\n";
+	static const char crlf[] = "slurm_uid = 152\r\n";
+	static const char badline[] = "\x1b[31m oops\n\0\n# a\0b\nslurm_uid\0 = 1\n";
+	char *nl[] = { "static_node_params=Sockets=1\nslurm_uid=4242" };
+	char *tab[] = { "nfs_exports=/home(rw)\t/nfs(ro)" };
+	char *key[] = { "slurm_uid\x1b=1" };
+	struct strlist errs = STRLIST_INIT;
+	struct strbuf e = STRBUF_INIT, out = STRBUF_INIT;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(_parse_n(nul, sizeof(nul) - 1, &e), -1);
+	assert_string_equal(e.buf,
+		"f:1: 'slurm_uid': control character 0x00 at position 4 of the value\n");
+	assert_int_equal(_parse_n(cr, sizeof(cr) - 1, &e), -1);
+	assert_string_equal(e.buf,
+		"f:1: 'domain': control character 0x0d at position 2 of the value\n"
+		"f:2: 'controller': control character 0x7f at position 2 of the value\n");
+	assert_int_equal(_parse_n(crlf, sizeof(crlf) - 1, &e), 0);
+	assert_int_equal(_parse_n(badline, sizeof(badline) - 1, &e), -1);
+	assert_string_equal(e.buf,
+		"f:1: expected 'key = value': '\\x1b[31m oops'\n"
+		"f:2: expected 'key = value': '\\x00'\n"
+		"f:3: NUL byte in a comment\n"
+		"f:4: expected 'key = value': 'slurm_uid\\x00 = 1'\n");
+
+	assert_int_equal(pihpc_conf_set_text("f", "", 0, nl, 1, &out, &errs), -1);
+	assert_int_equal(errs.nr, 1);
+	assert_string_equal(errs.v[0],
+		"'static_node_params': control character 0x0a at position 10 of the value");
+	assert_int_equal(out.len, 0);
+	strlist_clear(&errs);
+	assert_int_equal(pihpc_conf_set_text("f", "", 0, key, 1, &out, &errs), -1);
+	assert_string_equal(errs.v[0], "unknown key 'slurm_uid\\x1b'");
+	strlist_clear(&errs);
+	assert_int_equal(pihpc_conf_set_text("f", "", 0, tab, 1, &out, &errs), 0);
+	assert_int_equal(pihpc_conf_check_value("domain", "a\x01", err, sizeof(err)), -1);
+	assert_string_equal(err, "'domain': control character 0x01 at position 2 of the value");
+	strlist_clear(&errs);
+	strbuf_release(&e);
+	strbuf_release(&out);
+}
+
+/* "name=value" check: [why] NULL when [v] is fine. */
+static void
+_value(const char *key, const char *v, const char *why)
+{
+	char err[512];
+	int rc = pihpc_conf_check_value(key, v, err, sizeof(err));
+
+	if (!why) {
+		if (rc != 0)
+			fail_msg("%s = '%s': %s", key, v, err);
+		return;
+	}
+	assert_int_equal(rc, -1);
+	assert_string_equal(err, why);
+}
+
+static void
+test_tres_limits(void **state)
+{
+	struct strbuf many = STRBUF_INIT, want = STRBUF_INIT;
+	int i;
+
+	(void)state;
+	_value("accounting_user_limits", "cpu=4,mem=1gb,gres/gpu=1", NULL);
+	_value("accounting_user_limits", "", NULL);
+	_value("accounting_user_limits", "cpu=1,cpu=2",
+	       "'accounting_user_limits': duplicate TRES 'cpu': 'cpu=1,cpu=2'");
+	_value("accounting_user_limits", "mem=1G,cpu=2,node=1,cpu=4",
+	       "'accounting_user_limits': duplicate TRES 'cpu': 'mem=1G,cpu=2,node=1,cpu=4'");
+	for (i = 0; i < 33; i++)
+		strbuf_addf(&many, "%sgres/g%c%c=1", i ? "," : "", 'a' + i / 26, 'a' + i % 26);
+	strbuf_addf(&want, "'accounting_user_limits': more than 32 TRES limits: '%s'", many.buf);
+	_value("accounting_user_limits", many.buf, want.buf);
+	strbuf_reset(&many);
+	strbuf_addstr(&many, "cpu=");
+	for (i = 0; i < 64; i++)
+		strbuf_addch(&many, '1');
+	strbuf_reset(&want);
+	strbuf_addf(&want, "'accounting_user_limits': TRES name or value longer than 63 characters: '%s'", many.buf);
+	_value("accounting_user_limits", many.buf, want.buf);
+	strbuf_release(&many);
+	strbuf_release(&want);
+}
+
+/* Every value that reaches a NodeName line is checked, not only keys. */
+static void
+test_node_params(void **state)
+{
+	(void)state;
+	_value("static_node_params", "Sockets=1 CoresPerSocket=4 ThreadsPerCore=1 RealMemory=1800", NULL);
+	_value("static_node_params", "CPUs=4 Feature=pi4,arm64 TmpDisk=0 Weight=10", NULL);
+	_value("static_node_params", "", NULL);
+	_value("static_node_params", "RealMemory=abc#x Feature=a\\",
+	       "'static_node_params': invalid RealMemory (want a number 1..999999999): 'abc#x'");
+	_value("static_node_params", "RealMemory=1800 Feature=a\\",
+	       "'static_node_params': invalid Feature (want names of [A-Za-z0-9_.-] separated by commas): 'a\\'");
+	_value("static_node_params", "Features=a#b",
+	       "'static_node_params': invalid Features (want names of [A-Za-z0-9_.-] separated by commas): 'a#b'");
+	_value("static_node_params", "Feature=a,,b",
+	       "'static_node_params': invalid Feature (want names of [A-Za-z0-9_.-] separated by commas): 'a,,b'");
+	_value("static_node_params", "Feature=\"a b\"",
+	       "'static_node_params': invalid Feature (want names of [A-Za-z0-9_.-] separated by commas): '\"a'");
+	_value("static_node_params", "Sockets=1=2",
+	       "'static_node_params': invalid Sockets (want a number 1..65533): '1=2'");
+	_value("static_node_params", "CPUs=0",
+	       "'static_node_params': invalid CPUs (want a number 1..65533): '0'");
+	_value("static_node_params", "Sockets=1 Sockets=2",
+	       "'static_node_params': duplicate node parameter: 'Sockets'");
+	_value("static_node_params", "Feature=a Features=b",
+	       "'static_node_params': duplicate node parameter: 'Features'");
+	_value("static_node_params", "RealMemory=1800 State=idle",
+	       "'static_node_params': unsupported node parameter: 'State'");
+	_value("static_node_params", "Weight=-1",
+	       "'static_node_params': invalid Weight (want a number 0..999999999): '-1'");
+}
+
 static void
 test_load_missing(void **state)
 {
@@ -383,6 +579,11 @@ main(void)
 		cmocka_unit_test(test_set_keeps_comments_and_order),
 		cmocka_unit_test(test_set_new_file_and_no_final_newline),
 		cmocka_unit_test(test_set_rejects_bad_values_and_results),
+		cmocka_unit_test(test_big_compute_nodes),
+		cmocka_unit_test(test_big_hosts),
+		cmocka_unit_test(test_control_characters),
+		cmocka_unit_test(test_tres_limits),
+		cmocka_unit_test(test_node_params),
 		cmocka_unit_test(test_load_missing),
 	};
 
