@@ -10,11 +10,29 @@
 #include "path.h"
 #include "render.h"
 
-#define PLACEHOLDER_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
-
 /*****************************************************************************
  *  Private Functions
  *****************************************************************************/
+
+/* [A-Z0-9_]; not strchr(), which also matches the NUL byte. */
+static int
+_is_name_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static int
+_count_lines(const char *p, size_t n)
+{
+	const char *e = p + n;
+	int lines = 0;
+
+	while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		lines++;
+		p++;
+	}
+	return lines;
+}
 
 static const char *
 _lookup(const struct pihpc_vars *v, const char *name, size_t n)
@@ -76,12 +94,13 @@ pihpc_render_vars(const struct pihpc_conf *c, struct pihpc_vars *v)
 			    pihpc_conf_get(c, PIHPC_MAX_NODES),
 			    pihpc_conf_get(c, PIHPC_NODE_FEATURE));
 	} else {
-		size_t i;
+		const char *params = pihpc_conf_get(c, PIHPC_STATIC_NODE_PARAMS);
 
+		/* every node has static_node_params: one line for them all */
 		strbuf_addstr(&sb, "# Nodes listed in cluster.conf (compute_nodes).");
-		for (i = 0; i < nodes.nr; i++)
-			strbuf_addf(&sb, "\nNodeName=%s %s", nodes.v[i],
-				    pihpc_conf_get(c, PIHPC_STATIC_NODE_PARAMS));
+		if (hl.len)
+			strbuf_addf(&sb, "\nNodeName=%s%s%s", hl.buf,
+				    *params ? " " : "", params);
 	}
 	pihpc_vars_set(v, "NODES", sb.buf);
 
@@ -112,7 +131,7 @@ pihpc_render_text(const char *fname, const char *text, size_t len,
 	strbuf_reset(out);
 	while (i < len) {
 		const char *at = memchr(text + i, '@', len - i);
-		size_t s, n;
+		size_t s, n = 0;
 		const char *val;
 
 		if (!at) {
@@ -120,15 +139,12 @@ pihpc_render_text(const char *fname, const char *text, size_t len,
 			break;
 		}
 		s = (size_t)(at - text);
-		for (; i < s; i++) {
-			if (text[i] == '\n')
-				line++;
-			strbuf_addch(out, text[i]);
-		}
-		n = strspn(at + 1, PLACEHOLDER_CHARS);
-		if (n > len - s - 1)
-			n = len - s - 1;
-		if (!n || s + n + 1 >= len || at[n + 1] != '@') {
+		line += _count_lines(text + i, s - i);
+		strbuf_add(out, text + i, s - i);
+		/* [text] need not end in a NUL: never look past [len] */
+		while (s + 1 + n < len && _is_name_char(text[s + 1 + n]))
+			n++;
+		if (!n || s + 1 + n >= len || text[s + 1 + n] != '@') {
 			strbuf_addch(out, '@');	/* not a placeholder */
 			i = s + 1;
 			continue;

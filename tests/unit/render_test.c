@@ -77,7 +77,8 @@ test_static_never_idle(void **state)
 	assert_null(strstr(got.buf, "State=idle"));
 	assert_null(strstr(got.buf, "Include"));
 	assert_null(strstr(got.buf, "gres/gpu"));
-	assert_non_null(strstr(got.buf, "\nNodeName=rpnode03 Sockets=1 CoresPerSocket=4 ThreadsPerCore=1 RealMemory=1800\n"));
+	assert_non_null(strstr(got.buf, "\nNodeName=rpnode[01-03],bignode1 Sockets=1 CoresPerSocket=4 ThreadsPerCore=1 RealMemory=1800\n"));
+	assert_null(strstr(got.buf, "NodeName=rpnode03"));
 	assert_non_null(strstr(got.buf, "\nPartitionName=work Nodes=rpnode[01-03],bignode1 Default=YES State=UP DefaultTime=30 "));
 	strbuf_release(&p);
 	strbuf_release(&got);
@@ -108,6 +109,71 @@ test_placeholders(void **state)
 	assert_string_equal(out.buf, "trailing @A");
 	pihpc_vars_clear(&v);
 	strbuf_release(&out);
+}
+
+/* A template need not end in a NUL: nothing past [len] is read. */
+static void
+test_placeholders_no_nul(void **state)
+{
+	struct pihpc_vars v = PIHPC_VARS_INIT;
+	struct strbuf out = STRBUF_INIT;
+	static const char *const cases[][2] = {
+		{ "ab@C", "ab@C" }, { "@A", "@A" }, { "x@", "x@" },
+		{ "@A@", "1" }, { "@A@@B", "1@B" },
+	};
+	char err[512];
+	size_t i;
+
+	(void)state;
+	pihpc_vars_set(&v, "A", "1");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = strlen(cases[i][0]);
+		char *t = xmalloc(n);	/* exactly [n] bytes, no NUL */
+
+		memcpy(t, cases[i][0], n);
+		assert_int_equal(pihpc_render_text("t.in", t, n, &v, &out, err,
+						   sizeof(err)), 0);
+		assert_string_equal(out.buf, cases[i][1]);
+		free(t);
+	}
+	assert_int_equal(pihpc_render_text("t.in", "@A@B@", 2, &v, &out, err,
+					   sizeof(err)), 0);
+	assert_string_equal(out.buf, "@A");
+	assert_int_equal(pihpc_render_text("t.in", "a\n\n@NO@", 7, &v, &out, err,
+					   sizeof(err)), -1);
+	assert_string_equal(err, "t.in:3: unknown placeholder '@NO@'");
+	pihpc_vars_clear(&v);
+	strbuf_release(&out);
+}
+
+/* 10,000 static nodes: one NodeName line, one hostlist in the partition. */
+static void
+test_static_many_nodes(void **state)
+{
+	static const char conf[] =
+		"node_registration = static\n"
+		"compute_nodes = n[00000-04999],m[1-5000]\n"
+		"static_node_params = CPUs=4\n";
+	struct strlist errs = STRLIST_INIT;
+	struct pihpc_vars v = PIHPC_VARS_INIT;
+	struct pihpc_conf c;
+	size_t i;
+
+	(void)state;
+	pihpc_conf_init(&c);
+	assert_int_equal(pihpc_conf_parse(&c, "t", conf, strlen(conf), &errs), 0);
+	pihpc_render_vars(&c, &v);
+	for (i = 0; i < v.names.nr; i++) {
+		if (!strcmp(v.names.v[i], "NODES"))
+			assert_string_equal(v.values.v[i],
+				"# Nodes listed in cluster.conf (compute_nodes).\n"
+				"NodeName=n[00000-04999],m[1-5000] CPUs=4");
+		if (!strcmp(v.names.v[i], "PARTITIONS"))
+			assert_non_null(strstr(v.values.v[i], " Nodes=n[00000-04999],m[1-5000] "));
+	}
+	pihpc_vars_clear(&v);
+	pihpc_conf_release(&c);
+	strlist_clear(&errs);
 }
 
 static void
@@ -189,6 +255,8 @@ main(void)
 		cmocka_unit_test(test_static_never_idle),
 		cmocka_unit_test(test_cgroup_conf_keys),
 		cmocka_unit_test(test_placeholders),
+		cmocka_unit_test(test_placeholders_no_nul),
+		cmocka_unit_test(test_static_many_nodes),
 		cmocka_unit_test(test_render_errors),
 	};
 
