@@ -176,12 +176,12 @@ _v_subnet(const char *v, struct strbuf *why)
 
 /*
  * Split "IP NAME, IP NAME" into [addrs] and [names] (both empty); -1 with
- * [why] at the first bad entry.  Duplicates are found by sorting, so that
- * a table of any size is checked in O(n log n).
+ * [why] at the first bad entry.  With [dups], duplicates are looked for
+ * by sorting, so that a table of any size is checked in O(n log n).
  */
 static int
 _hosts_split(const char *v, struct strlist *addrs, struct strlist *names,
-	     struct strbuf *why)
+	     int dups, struct strbuf *why)
 {
 	struct strbuf item = STRBUF_INIT;
 	const char *p = v;
@@ -224,6 +224,8 @@ _hosts_split(const char *v, struct strlist *addrs, struct strlist *names,
 		}
 	}
 	strbuf_release(&item);
+	if (!dups)
+		return rc;
 	/* a duplicate comes before the bad entry, which was not pushed */
 	dn = strv_first_dup(names->v, names->nr);
 	da = strv_first_dup(addrs->v, addrs->nr);
@@ -243,7 +245,7 @@ static int
 _v_hosts(const char *v, struct strbuf *why)
 {
 	struct strlist a = STRLIST_INIT, n = STRLIST_INIT;
-	int rc = _hosts_split(v, &a, &n, why);
+	int rc = _hosts_split(v, &a, &n, 1, why);
 
 	strlist_clear(&a);
 	strlist_clear(&n);
@@ -747,27 +749,34 @@ _cross_checks(struct pihpc_conf *c, const char *fname, const int *bad,
 	struct strbuf sb = STRBUF_INIT;
 
 	if (!bad[PIHPC_SUBNET] && !bad[PIHPC_HOSTS]) {
-		struct strlist a = STRLIST_INIT, n = STRLIST_INIT;
 		unsigned long net = 0, bits = 0, addr = 0, mask;
+		const char *p = c->val[PIHPC_HOSTS];
+		char a[16];
 		int hb;
-		size_t i;
 
 		(void)_cidr(c->val[PIHPC_SUBNET], &net, &bits, &hb);
 		mask = bits ? (0xffffffffUL << (32 - bits)) & 0xffffffffUL : 0;
-		pihpc_conf_hosts(c, &a, &n);
-		for (i = 0; i < a.nr; i++) {
-			(void)pihpc_ipv4_parse(a.v[i], &addr);
+		/* the checked "IP NAME, ..." walked in place: no copies */
+		while (p) {
+			size_t n;
+
+			p += strspn(p, BLANKS ",");
+			n = strcspn(p, BLANKS ",");
+			if (!n || n >= sizeof(a))
+				break;
+			memcpy(a, p, n);
+			a[n] = '\0';
+			p = strchr(p, ',');
+			(void)pihpc_ipv4_parse(a, &addr);
 			if ((addr & mask) == net)
 				continue;
 			strbuf_reset(&sb);
 			_where(&sb, fname, c->line[PIHPC_HOSTS] ?
 			       c->line[PIHPC_HOSTS] : c->line[PIHPC_SUBNET]);
 			strbuf_addf(&sb, "'hosts': address '%s' is outside subnet '%s'",
-				    a.v[i], c->val[PIHPC_SUBNET]);
+				    a, c->val[PIHPC_SUBNET]);
 			strlist_push(errs, sb.buf);
 		}
-		strlist_clear(&a);
-		strlist_clear(&n);
 	}
 	if (!bad[PIHPC_PARTITION_DEFAULT_TIME] && !bad[PIHPC_PARTITION_MAX_TIME]) {
 		long d = 0, m = -1;
@@ -1063,7 +1072,8 @@ pihpc_conf_hosts(const struct pihpc_conf *c, struct strlist *addrs,
 {
 	struct strbuf why = STRBUF_INIT;
 
-	(void)_hosts_split(pihpc_conf_get(c, PIHPC_HOSTS), addrs, names, &why);
+	/* only called on a checked configuration: no duplicates to find */
+	(void)_hosts_split(pihpc_conf_get(c, PIHPC_HOSTS), addrs, names, 0, &why);
 	strbuf_release(&why);
 }
 
@@ -1157,21 +1167,28 @@ pihpc_nfs_exports_parse(const char *value, struct strlist *paths,
 int
 pihpc_check_hostname(const char *s)
 {
-	size_t total = strlen(s);
+	size_t total = 0, label = 0;
+	char prev = '.';
 
-	if (!total || total > 253)
-		return -1;
-	while (*s) {
-		size_t n = strspn(s, LOWER UPPER DIGIT "-");
+	/* a loop, not strspn(): this runs once per host of a large table */
+	for (; *s; s++, total++) {
+		char c = *s;
 
-		if (!n || n > 63 || s[0] == '-' || s[n - 1] == '-')
+		if (c == '.') {
+			if (!label || prev == '-')
+				return -1;
+			label = 0;
+		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			   (c >= '0' && c <= '9') || (c == '-' && label)) {
+			if (++label > 63)
+				return -1;
+		} else {
 			return -1;
-		s += n;
-		if (*s == '.' && s[1])
-			s++;
-		else if (*s)
-			return -1;
+		}
+		prev = c;
 	}
+	if (!total || total > 253 || !label || prev == '-')
+		return -1;
 	return 0;
 }
 
