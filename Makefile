@@ -26,7 +26,7 @@ SHELL_FILES = $(shell git ls-files 2>/dev/null | grep -E '\.(sh|t)$$|^postinst-h
 
 .PHONY: all install clean deps deps-slurm deps-arm64 deps-vm deps-bench deb slurm-debs \
         check check-all check-unit check-shell check-lint check-suites check-fresh check-piuparts \
-        check-cluster check-vm check-slurm check-arm64 demo demo-down shell bench lint-c
+        check-cluster check-vm check-slurm check-arm64 demo demo-down shell bench bench-config lint-c
 
 all:
 	$(MAKE) -C src
@@ -158,7 +158,11 @@ demo-down:
 shell:
 	PIHPC_SUITE=$(SUITE) tests/cluster/demo.sh shell $(NODE)
 
-bench: deb deps-bench
+# cluster.conf check and render times for 1,000 to 32,000 hosts.
+bench-config: all
+	tests/bench/config.sh
+
+bench: bench-config deb deps-bench
 	tests/cluster/bench.sh
 
 # The cluster with the locally built Slurm (build/slurm/HOST_ARCH; built
