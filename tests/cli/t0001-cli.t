@@ -94,4 +94,13 @@ test_expect_success 'hostlist compress' '
 	echo "n[1-3,7]" >expect &&
 	test_cmp expect out
 '
+
+test_expect_success 'hostlist expand refuses a huge product before making names' '
+	e=n && i=0 &&
+	while [ $i -lt 3000 ]; do e="$e[0-65534]"; i=$((i + 1)); done &&
+	test_expect_code 1 "$PIHPC" hostlist expand "$e" >out 2>err &&
+	test_must_be_empty out &&
+	echo "pihpc: error: hostlist '\''n[0-65534][0-65534][0-65534][0-65534][0-65534][0-65534][0-65...'\'': more than 65536 names" >expect &&
+	test_cmp expect err
+'
 test_done

@@ -197,6 +197,43 @@ test_check_value(void **state)
 	assert_int_equal(pihpc_check_hostname("under_score"), -1);
 }
 
+static void
+test_hostname_rules(void **state)
+{
+	static const char *const ok[] = {
+		"a", "A-1.b", "rpnode01.home.local", "1a", "a--b", "x.0", NULL
+	};
+	static const char *const nok[] = {
+		"", "-a", "a-", "a.-b", "a-.b", ".a", "a.", "a..b", "a b",
+		"a\tb", "\xc3\xa9", NULL
+	};
+	char label[70], name[300];
+	size_t i;
+
+	(void)state;
+	for (i = 0; ok[i]; i++)
+		if (pihpc_check_hostname(ok[i]) != 0)
+			fail_msg("'%s' refused", ok[i]);
+	for (i = 0; nok[i]; i++)
+		if (pihpc_check_hostname(nok[i]) != -1)
+			fail_msg("'%s' accepted", nok[i]);
+	memset(label, 'a', 63);
+	label[63] = '\0';
+	assert_int_equal(pihpc_check_hostname(label), 0);
+	label[63] = 'a';
+	label[64] = '\0';
+	assert_int_equal(pihpc_check_hostname(label), -1);
+	/* 253 characters in all, not 254 */
+	memset(name, 'a', 253);
+	for (i = 63; i < 253; i += 64)
+		name[i] = '.';
+	name[253] = '\0';
+	assert_int_equal(pihpc_check_hostname(name), 0);
+	name[253] = 'a';
+	name[254] = '\0';
+	assert_int_equal(pihpc_check_hostname(name), -1);
+}
+
 /* Check "nfs_exports = [v]"; [why] is the expected reason or NULL. */
 static void
 _exports(const char *v, const char *why)
@@ -574,6 +611,7 @@ main(void)
 		cmocka_unit_test(test_cross_key_checks),
 		cmocka_unit_test(test_time_spec),
 		cmocka_unit_test(test_check_value),
+		cmocka_unit_test(test_hostname_rules),
 		cmocka_unit_test(test_nfs_exports),
 		cmocka_unit_test(test_storage_may_be_empty),
 		cmocka_unit_test(test_set_keeps_comments_and_order),
