@@ -299,8 +299,9 @@ _v_hostlist(const char *v, struct strbuf *why)
 /*
  * The node parameters that may reach a NodeName line, and their values:
  * a number in [lo, hi], or (hi 0) a list of feature names.  Values are
- * checked whole, so that slurm.conf's parser (which cuts at "#", joins
- * lines at "\\" and splits at blanks and "=") reads what was meant.
+ * checked whole, so that slurm.conf's parser (which cuts at "#", joins a
+ * line ending in a backslash to the next, and splits at blanks and "=")
+ * reads what was meant.
  */
 struct node_param {
 	const char *name;
