@@ -1013,8 +1013,22 @@ pihpc_conf_set_text(const char *fname, const char *text, size_t len,
 			continue;
 		}
 		strbuf_add(&key, assign[i], (size_t)(eq - assign[i]));
-		strbuf_trim(&key);
 		strbuf_addstr(&val, eq + 1);
+		/* before trimming, which would drop a CR or newline at an end */
+		if (_ctl_at(key.buf, key.len) < key.len) {
+			strbuf_reset(&next);
+			_add_escaped(&next, key.buf, key.len);
+			strlist_pushf(errs, "unknown key '%s'", next.buf);
+			goto next;
+		}
+		strbuf_trim(&key);
+		if (_ctl_at(val.buf, val.len) < val.len &&
+		    pihpc_conf_key_lookup(key.buf) >= 0) {
+			strbuf_reset(&next);
+			_add_ctl_error(&next, key.buf, val.buf, _ctl_at(val.buf, val.len));
+			strlist_push(errs, next.buf);
+			goto next;
+		}
 		strbuf_trim(&val);
 		if (pihpc_conf_check_value(key.buf, val.buf, err, sizeof(err)) < 0) {
 			strlist_push(errs, err);

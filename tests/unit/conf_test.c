@@ -472,6 +472,7 @@ test_control_characters(void **state)
 	char *nl[] = { "static_node_params=Sockets=1\nslurm_uid=4242" };
 	char *tab[] = { "nfs_exports=/home(rw)\t/nfs(ro)" };
 	char *key[] = { "slurm_uid\x1b=1" };
+	char *ends[] = { "domain=\nlab", "slurm_uid\r=5" };
 	struct strlist errs = STRLIST_INIT;
 	struct strbuf e = STRBUF_INIT, out = STRBUF_INIT;
 	char err[512];
@@ -500,6 +501,11 @@ test_control_characters(void **state)
 	strlist_clear(&errs);
 	assert_int_equal(pihpc_conf_set_text("f", "", 0, key, 1, &out, &errs), -1);
 	assert_string_equal(errs.v[0], "unknown key 'slurm_uid\\x1b'");
+	strlist_clear(&errs);
+	assert_int_equal(pihpc_conf_set_text("f", "", 0, ends, 2, &out, &errs), -1);
+	assert_int_equal(errs.nr, 2);
+	assert_string_equal(errs.v[0], "'domain': control character 0x0a at position 1 of the value");
+	assert_string_equal(errs.v[1], "unknown key 'slurm_uid\\x0d'");
 	strlist_clear(&errs);
 	assert_int_equal(pihpc_conf_set_text("f", "", 0, tab, 1, &out, &errs), 0);
 	assert_int_equal(pihpc_conf_check_value("domain", "a\x01", err, sizeof(err)), -1);
