@@ -185,9 +185,19 @@ _hosts_split(const char *v, struct strlist *addrs, struct strlist *names,
 {
 	struct strbuf item = STRBUF_INIT;
 	const char *p = v;
-	size_t dn, da;
+	size_t dn, da, commas = 0;
 	int rc = 0;
 
+	/* refuse a huge table before copying any of it */
+	while ((p = strchr(p, ',')) != NULL && commas <= PIHPC_HOSTS_MAX) {
+		commas++;
+		p++;
+	}
+	if (commas > PIHPC_HOSTS_MAX) {
+		strbuf_addf(why, "more than %d entries", PIHPC_HOSTS_MAX);
+		return -1;
+	}
+	p = v;
 	while (*p && rc == 0) {
 		const char *comma = strchr(p, ',');
 		size_t n = comma ? (size_t)(comma - p) : strlen(p);

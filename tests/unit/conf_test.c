@@ -457,6 +457,13 @@ test_big_hosts(void **state)
 	strbuf_addch(&t, '\n');
 	assert_int_equal(_parse_n(t.buf, t.len, &e), -1);
 	assert_string_equal(e.buf, "f:2: 'hosts': more than 65536 entries\n");
+	/* counted before anything is copied */
+	strbuf_reset(&t);
+	strbuf_addstr(&t, "hosts = 10.0.0.1 a");
+	for (i = 0; i < 70000; i++)
+		strbuf_addch(&t, ',');
+	assert_int_equal(_parse_n(t.buf, t.len, &e), -1);
+	assert_string_equal(e.buf, "f:1: 'hosts': more than 65536 entries\n");
 	strbuf_release(&t);
 	strbuf_release(&e);
 }
