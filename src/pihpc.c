@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "cmd.h"
 
 #ifndef PIHPC_VERSION
@@ -109,6 +111,10 @@ main(int argc, char **argv)
 	}
 	if (i == argc)
 		usage_die(PIHPC_USAGE, "missing command");
+	/* Once, before any command: it picks the fastest implementations and
+	 * checks the random source; library functions may repeat it cheaply. */
+	if (sodium_init() < 0)
+		die("cannot initialise libsodium");
 	cmd = _get_cmd(argv[i]);
 	if (!cmd)
 		usage_die(PIHPC_USAGE, "unknown command '%s'", argv[i]);

@@ -173,6 +173,17 @@ _keep_host_key(const struct pihpc_ctx *ctx, const char *path, char *err,
 	return rc;
 }
 
+/* SHA-256 of [k] in hex into [hex]. */
+static int
+_key_hex(const struct key *k, char hex[PIHPC_SHA256_HEX], char *err,
+	 size_t errlen)
+{
+	if (pihpc_sha256_hex(k->buf, k->len, hex) < 0)
+		return pihpc_err(err, errlen,
+				 "cannot initialise libsodium for SHA-256");
+	return 0;
+}
+
 /*
  * 1 if the marker holds the SHA-256 of [k], 0 if not (or missing), -1 on
  * a read error.
@@ -191,7 +202,10 @@ _marker_matches(const struct pihpc_ctx *ctx, const struct key *k, char *err,
 		goto out;
 	}
 	strbuf_trim(&text);
-	pihpc_sha256_hex(k->buf, k->len, hex);
+	if (_key_hex(k, hex, err, errlen) < 0) {
+		rc = -1;
+		goto out;
+	}
 	rc = !strcmp(text.buf, hex);
 out:
 	strbuf_release(&path);
@@ -281,7 +295,8 @@ pihpc_munge_key_generate(const struct pihpc_ctx *ctx, struct strlist *done,
 	}
 	if (_key_write(path.buf, &k, 0400, uid, gid, done, err, errlen) < 0)
 		goto out;
-	pihpc_sha256_hex(k.buf, k.len, hex);
+	if (_key_hex(&k, hex, err, errlen) < 0)
+		goto out;
 	hex[PIHPC_SHA256_HEX - 1] = '\n';
 	hex[PIHPC_SHA256_HEX] = '\0';
 	pihpc_path(ctx, PIHPC_MUNGE_KEY_MARKER, &marker);
@@ -391,9 +406,11 @@ pihpc_munge_key_fingerprint(const struct pihpc_ctx *ctx, const char *path,
 	if (rc == 0) {
 		char hex[PIHPC_SHA256_HEX];
 
-		pihpc_sha256_hex(k.buf, k.len, hex);
-		memcpy(fp, hex, PIHPC_MUNGE_KEY_FP);
-		fp[PIHPC_MUNGE_KEY_FP] = '\0';
+		rc = _key_hex(&k, hex, err, errlen);
+		if (rc == 0) {
+			memcpy(fp, hex, PIHPC_MUNGE_KEY_FP);
+			fp[PIHPC_MUNGE_KEY_FP] = '\0';
+		}
 	}
 	_key_free(&k);
 	strbuf_release(&p);
