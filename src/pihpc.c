@@ -33,6 +33,7 @@ static const struct cmd_struct commands[] = {
 	{ "fstab", cmd_fstab, "apply or remove the NFS mounts in /etc/fstab" },
 	{ "hostlist", cmd_hostlist, "expand or compress Slurm hostlists" },
 	{ "hosts", cmd_hosts, "apply or remove the cluster's block in /etc/hosts" },
+	{ "join", cmd_join, "join tokens and the service that gives nodes the munge key" },
 	{ "munge", cmd_munge, "check MUNGE; generate, publish, install the cluster key" },
 	{ "node", cmd_node, "detect this node's hardware; join or leave the cluster" },
 	{ "render", cmd_render, "render slurm.conf and cgroup.conf from templates" },

@@ -30,6 +30,7 @@ int cmd_exports(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_fstab(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_hostlist(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_hosts(int argc, char **argv, const struct pihpc_ctx *ctx);
+int cmd_join(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_munge(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_node(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_render(int argc, char **argv, const struct pihpc_ctx *ctx);
@@ -75,6 +76,13 @@ const char *cmd_verb(int argc, char **argv, const char *usage,
  */
 int cmd_no_options(int argc, char **argv, const char *usage,
 		   const char *help);
+
+/*
+ * Read a join token, one line of at most [toklen] - 1 characters, from
+ * [path] ("-": stdin) into [tok], or die.  Tokens never come from argv,
+ * where ps(1) would show them.
+ */
+void read_token_or_die(const char *path, char *tok, size_t toklen);
 
 /* Print each line of [done] to stdout. */
 void print_done(const struct strlist *done);

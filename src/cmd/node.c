@@ -1,16 +1,25 @@
 /*
  * node.c - "pihpc node detect": this node's hardware for Slurm;
- * "pihpc node join|leave": its entry in the controller's node table.
+ * "pihpc node join|leave": its entry in the controller's node table;
+ * "pihpc node join --token-file|--request": the munge key over the join
+ * protocol, and the controller's "pending|approve|reject" of requests.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
 
 #include "cmd.h"
 
 #define NODE_USAGE \
-	"pihpc node detect [--conf] | join [--timeout SEC] [--name NAME] | leave [--name NAME]"
+	"pihpc node detect [--conf] | join [--timeout SEC] [--name NAME] | join --token-file FILE|--request [--server HOST[:PORT]] [--timeout SEC] [--name NAME] | leave [--name NAME] | status | pending | approve NAME | reject NAME"
+
+/* Seconds to wait for the controller's join service by default. */
+#define JOIN_TIMEOUT 15
 
 static const char node_help[] =
 	"\n"
@@ -25,8 +34,27 @@ static const char node_help[] =
 	"differs.\n"
 	"  -T, --timeout SEC   wait up to SEC seconds (default 60)\n"
 	"\n"
+	"join with a token or a request: get the cluster's munge key from the\n"
+	"controller's join service (pihpc-join(8)) and install it.\n"
+	"  -f, --token-file FILE  the join token ('-': stdin); the variable\n"
+	"                      PIHPC_JOIN_TOKEN may hold it instead\n"
+	"  -r, --request       no token: ask for an admin's approval, showing\n"
+	"                      this node's key fingerprint\n"
+	"  -S, --server HOST[:PORT]  the join service (default: the controller\n"
+	"                      of cluster.conf, port 6820)\n"
+	"  -T, --timeout SEC   wait up to SEC seconds for it (default 15)\n"
+	"Exit codes: 0 joined, 1 error, 3 token refused (wrong, expired, used\n"
+	"up) or request rejected, 4 controller unreachable or busy: retry\n"
+	"later, 5 waiting for approval.\n"
+	"\n"
 	"leave: delete this node from the controller (scontrol delete); refused\n"
 	"while it runs jobs; an unreachable controller is only a warning.\n"
+	"\n"
+	"status: where this node stands with the join service, and why.\n"
+	"pending: (controller) the join requests: name, address, key\n"
+	"fingerprint, age, state.\n"
+	"approve NAME, reject NAME: (controller) decide on NAME's request;\n"
+	"compare its fingerprint with the one the node printed first.\n"
 	"\n"
 	"  -n, --name NAME     the node's name (default: this host's short name)\n";
 
@@ -109,6 +137,150 @@ _join_leave(const char *verb, const char *name, unsigned timeout,
 	return rc;
 }
 
+/* The join token from [file] ("-": stdin) or PIHPC_JOIN_TOKEN into [tok]. */
+static void
+_read_token(const char *file, char *tok, size_t toklen)
+{
+	const char *env = getenv("PIHPC_JOIN_TOKEN");
+
+	if (file) {
+		read_token_or_die(file, tok, toklen);
+		return;
+	}
+	if (!env)
+		die("no join token: give --token-file FILE or set PIHPC_JOIN_TOKEN");
+	if (strlen(env) >= toklen)
+		die("PIHPC_JOIN_TOKEN is too long (at most %zu characters)",
+		    toklen - 1);
+	memcpy(tok, env, strlen(env) + 1);
+}
+
+static int
+_key_join(const char *name, const char *server, const char *token_file,
+	  int request, unsigned timeout, const struct pihpc_ctx *ctx)
+{
+	struct strbuf host = STRBUF_INIT;
+	struct strlist done = STRLIST_INIT;
+	struct pihpc_join_client c;
+	struct pihpc_join_result res;
+	struct pihpc_conf conf;
+	char tok[PIHPC_JOIN_TOKEN_MAX + 1], err[1024];
+	int rc;
+
+	if (!name) {
+		if (pihpc_short_hostname(ctx, &host, err, sizeof(err)) < 0)
+			die("%s", err);
+		name = host.buf;
+	}
+	if (pihpc_check_hostname(name) < 0 || strchr(name, '.') ||
+	    strlen(name) > PIHPC_JOIN_NAME_MAX)
+		die("invalid node name '%s'", name);
+	load_conf_or_die(ctx, &conf);
+	memset(&c, 0, sizeof(c));
+	c.ctx = ctx;
+	c.server = server ? server : pihpc_conf_get(&conf, PIHPC_CONTROLLER);
+	c.name = name;
+	c.now = (long long)time(NULL);
+	c.timeout = (int)timeout;
+	if (!request) {
+		_read_token(token_file, tok, sizeof(tok));
+		if (pihpc_join_token_syntax(tok, err, sizeof(err)) < 0) {
+			sodium_memzero(tok, sizeof(tok));
+			die("%s", err);
+		}
+		c.token = tok;
+	}
+	rc = pihpc_join_node(&c, &res, &done, err, sizeof(err));
+	sodium_memzero(tok, sizeof(tok));
+	print_done(&done);
+	if (rc == 0) {
+		(void)printf("joined cluster '%s' (controller '%s')\n", res.cluster,
+			     res.controller);
+	} else if (res.outcome == PIHPC_JOIN_PENDING) {
+		(void)fflush(stdout);
+		(void)fprintf(stderr,
+			      "pihpc: waiting for approval: this node's key fingerprint is %s\n"
+			      "pihpc: hint: on the controller, check it with 'pihpc node pending', then run 'pihpc node approve %s'\n",
+			      res.fingerprint, name);
+	} else {
+		(void)errorf("%s", err);
+		if (res.outcome == PIHPC_JOIN_RETRY)
+			(void)fprintf(stderr, "pihpc: hint: retry later; is pihpc-join.socket running on the controller?\n");
+	}
+	strlist_clear(&done);
+	strbuf_release(&host);
+	pihpc_conf_release(&conf);
+	if (fflush(stdout) != 0)
+		die("cannot write to standard output");
+	exit((int)res.outcome);
+}
+
+static void
+_age(long long secs, char *buf, size_t len)
+{
+	if (secs < 120)
+		(void)snprintf(buf, len, "%llds", secs);
+	else if (secs < 7200)
+		(void)snprintf(buf, len, "%lldm", secs / 60);
+	else if (secs < 172800)
+		(void)snprintf(buf, len, "%lldh", secs / 3600);
+	else
+		(void)snprintf(buf, len, "%lldd", secs / 86400);
+}
+
+static int
+_pending(const struct pihpc_ctx *ctx)
+{
+	struct pihpc_join_requests rq = PIHPC_JOIN_REQUESTS_INIT;
+	long long now = (long long)time(NULL);
+	char err[1024], fp[20], age[32];
+	size_t i;
+
+	if (pihpc_join_requests_load(ctx, &rq, err, sizeof(err)) < 0)
+		die("%s", err);
+	(void)printf("%-20s  %-15s  %-19s  %-5s  %s\n", "NAME", "ADDRESS",
+		     "FINGERPRINT", "AGE", "STATE");
+	for (i = 0; i < rq.nr; i++) {
+		pihpc_join_fingerprint(rq.v[i].pk, fp);
+		_age(now - rq.v[i].first, age, sizeof(age));
+		(void)printf("%-20s  %-15s  %-19s  %-5s  %s\n", rq.v[i].name,
+			     rq.v[i].addr, fp, age, rq.v[i].state);
+	}
+	pihpc_join_requests_release(&rq);
+	return 0;
+}
+
+static int
+_decide(const struct pihpc_ctx *ctx, const char *name, int approve)
+{
+	char err[1024];
+
+	if (pihpc_join_request_decide(ctx, name, approve, err, sizeof(err)) < 0)
+		die("%s", err);
+	(void)printf(approve ? "approved the join request of '%s': it gets the munge key when it asks again\n"
+		     : "rejected the join request of '%s'\n", name);
+	return 0;
+}
+
+static int
+_status(const struct pihpc_ctx *ctx)
+{
+	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
+	char err[1024];
+
+	pihpc_path(ctx, PIHPC_JOIN_STATUS_FILE, &path);
+	if (pihpc_read_file(path.buf, &text, err, sizeof(err)) < 0) {
+		if (errno != ENOENT)
+			die("%s", err);
+		(void)printf("state=none\nreason=this node has not tried to join with a token or request yet\n");
+	} else {
+		(void)fputs(text.buf, stdout);
+	}
+	strbuf_release(&path);
+	strbuf_release(&text);
+	return 0;
+}
+
 /*****************************************************************************
  *  Public Functions
  *****************************************************************************/
@@ -121,17 +293,20 @@ cmd_node(int argc, char **argv, const struct pihpc_ctx *ctx)
 		{ "conf", no_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "name", required_argument, NULL, 'n' },
+		{ "token-file", required_argument, NULL, 'f' },
+		{ "request", no_argument, NULL, 'r' },
+		{ "server", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *verb = cmd_verb(argc, argv, NODE_USAGE, node_help);
-	const char *name = NULL, *bad = NULL;
+	const char *name = NULL, *bad = NULL, *token_file = NULL, *server = NULL;
 	unsigned long timeout = 60;
-	int c, conf = 0;
+	int c, conf = 0, request = 0, timeout_set = 0, is_join = !strcmp(verb, "join");
 	char *end;
 
 	optind = 0;
-	while ((c = cmd_getopt(argc - 1, argv + 1, ":hcT:n:", opts, NODE_USAGE,
-			       node_help)) != -1) {
+	while ((c = cmd_getopt(argc - 1, argv + 1, ":hcT:n:f:rS:", opts,
+			       NODE_USAGE, node_help)) != -1) {
 		if (c == 'c') {
 			conf = 1;
 			bad = strcmp(verb, "detect") ? "--conf" : bad;
@@ -142,22 +317,52 @@ cmd_node(int argc, char **argv, const struct pihpc_ctx *ctx)
 			    timeout > 86400)
 				usage_die(NODE_USAGE, "invalid timeout '%s'",
 					  optarg);
-			bad = strcmp(verb, "join") ? "--timeout" : bad;
+			timeout_set = 1;
+			bad = !is_join ? "--timeout" : bad;
 		} else if (c == 'n') {
 			name = optarg;
-			bad = !strcmp(verb, "detect") ? "--name" : bad;
+			bad = strcmp(verb, "join") && strcmp(verb, "leave") ? "--name" : bad;
+		} else if (c == 'f') {
+			token_file = optarg;
+			bad = !is_join ? "--token-file" : bad;
+		} else if (c == 'r') {
+			request = 1;
+			bad = !is_join ? "--request" : bad;
+		} else if (c == 'S') {
+			server = optarg;
+			bad = !is_join ? "--server" : bad;
 		}
 	}
-	if (strcmp(verb, "detect") && strcmp(verb, "join") &&
-	    strcmp(verb, "leave"))
+	if (strcmp(verb, "detect") && !is_join && strcmp(verb, "leave") &&
+	    strcmp(verb, "status") && strcmp(verb, "pending") &&
+	    strcmp(verb, "approve") && strcmp(verb, "reject"))
 		usage_die(NODE_USAGE, "unknown subcommand '%s'", verb);
 	if (bad)
 		usage_die(NODE_USAGE, "option '%s' is not for '%s'", bad, verb);
+	if (!strcmp(verb, "approve") || !strcmp(verb, "reject")) {
+		if (optind + 1 != argc - 1)
+			usage_die(NODE_USAGE, optind + 1 > argc - 1 ? "missing node name"
+				  : "too many arguments");
+		if (pihpc_check_hostname(argv[optind + 1]) < 0)
+			die("invalid node name '%s'", argv[optind + 1]);
+		return _decide(ctx, argv[optind + 1], !strcmp(verb, "approve"));
+	}
 	if (optind < argc - 1)
 		usage_die(NODE_USAGE, "too many arguments");
+	if (token_file && request)
+		usage_die(NODE_USAGE, "options '--token-file' and '--request' exclude each other");
+	if (server && !token_file && !request && !getenv("PIHPC_JOIN_TOKEN"))
+		usage_die(NODE_USAGE, "option '--server' needs '--token-file' or '--request'");
 	if (!strcmp(verb, "detect")) {
 		_detect(ctx, conf);
 		return 0;
 	}
+	if (!strcmp(verb, "status"))
+		return _status(ctx);
+	if (!strcmp(verb, "pending"))
+		return _pending(ctx);
+	if (is_join && (token_file || request || getenv("PIHPC_JOIN_TOKEN")))
+		return _key_join(name, server, token_file, request,
+				 timeout_set ? (unsigned)timeout : JOIN_TIMEOUT, ctx);
 	return _join_leave(verb, name, (unsigned)timeout, ctx);
 }

@@ -1,10 +1,15 @@
 /*
  * util.c - output and option helpers shared by the subcommands.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
 
 #include "cmd.h"
 
@@ -143,4 +148,38 @@ cmd_no_options(int argc, char **argv, const char *usage, const char *help)
 	while (cmd_getopt(argc, argv, ":h", opts, usage, help) != -1)
 		;
 	return optind;
+}
+
+void
+read_token_or_die(const char *path, char *tok, size_t toklen)
+{
+	char buf[PIHPC_JOIN_TOKEN_MAX + 64];
+	size_t n = 0;
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+
+	if (fd < 0)
+		die("cannot read '%s': %s", path, strerror(errno));
+	while (n < sizeof(buf) - 1) {
+		ssize_t r = read(fd, buf + n, sizeof(buf) - 1 - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			die("cannot read '%s': %s", path, strerror(errno));
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (fd > 0)
+		(void)close(fd);
+	buf[n] = '\0';
+	while (n && strchr(" \t\r\n", buf[n - 1]))
+		buf[--n] = '\0';
+	if (strchr(buf, '\n') || n >= toklen) {
+		sodium_memzero(buf, sizeof(buf));
+		die("the join token in '%s' must be one line of at most %zu characters",
+		    path, toklen - 1);
+	}
+	memcpy(tok, buf, n + 1);
+	sodium_memzero(buf, sizeof(buf));
 }

@@ -393,6 +393,74 @@ out:
 }
 
 int
+pihpc_munge_key_load_cluster(const struct pihpc_ctx *ctx, const char *path,
+			     unsigned char *buf, size_t cap, size_t *len,
+			     char *err, size_t errlen)
+{
+	struct key k;
+	int match, rc = -1;
+
+	_key_init(&k);
+	*len = 0;
+	if (_key_read(path, &k, err, errlen) < 0)
+		goto out;
+	match = _marker_matches(ctx, &k, err, errlen);
+	if (match < 0)
+		goto out;
+	if (!match) {
+		(void)pihpc_err(err, errlen,
+				"'%s' is not the cluster's munge key (run 'pihpc munge key generate' first)",
+				path);
+		goto out;
+	}
+	if (k.len < PIHPC_MUNGE_KEY_MIN || k.len > cap) {
+		(void)pihpc_err(err, errlen,
+				"the munge key '%s' has %zu bytes: it cannot be sent (%d to %zu)",
+				path, k.len, PIHPC_MUNGE_KEY_MIN, cap);
+		goto out;
+	}
+	memcpy(buf, k.buf, k.len);
+	*len = k.len;
+	rc = 0;
+out:
+	_key_free(&k);
+	return rc;
+}
+
+int
+pihpc_munge_key_install_data(const struct pihpc_ctx *ctx,
+			     const unsigned char *data, size_t len,
+			     struct strlist *done, char *err, size_t errlen)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct key k;
+	uid_t uid;
+	gid_t gid;
+	int rc = -1;
+
+	_key_init(&k);
+	if (len < PIHPC_MUNGE_KEY_MIN || len > PIHPC_MUNGE_KEY_MAX) {
+		(void)pihpc_err(err, errlen,
+				"the munge key received has %zu bytes (munge needs %d to %d)",
+				len, PIHPC_MUNGE_KEY_MIN, PIHPC_MUNGE_KEY_MAX);
+		goto out;
+	}
+	memcpy(k.buf, data, len);
+	k.len = len;
+	if (_munge_ids(ctx, &uid, &gid, err, errlen) < 0)
+		goto out;
+	pihpc_path(ctx, PIHPC_MUNGE_KEY, &path);
+	if (pihpc_make_parents(path.buf, 0755, err, errlen) < 0 ||
+	    _keep_host_key(ctx, path.buf, err, errlen) < 0)
+		goto out;
+	rc = _key_write(path.buf, &k, 0400, uid, gid, done, err, errlen);
+out:
+	_key_free(&k);
+	strbuf_release(&path);
+	return rc;
+}
+
+int
 pihpc_munge_key_fingerprint(const struct pihpc_ctx *ctx, const char *path,
 			    char fp[PIHPC_MUNGE_KEY_FP + 1], char *err,
 			    size_t errlen)

@@ -54,6 +54,27 @@ int pihpc_munge_key_install(const struct pihpc_ctx *ctx, struct strlist *done,
 			    char *err, size_t errlen);
 
 /*
+ * Controller: read the cluster key from [path] (used as given: it may be
+ * a credential systemd passed in) into [buf] of [cap] bytes, [len] its
+ * length.  Refused unless its SHA-256 is the one the marker
+ * ROOT/var/lib/pihpc/munge.key.sha256 holds (the host's own key is not
+ * the cluster's).
+ */
+int pihpc_munge_key_load_cluster(const struct pihpc_ctx *ctx,
+				 const char *path, unsigned char *buf,
+				 size_t cap, size_t *len, char *err,
+				 size_t errlen);
+
+/*
+ * Compute node: install [len] bytes of [data] as ROOT/etc/munge/munge.key
+ * (0400 munge:munge) as pihpc_munge_key_install() does.
+ */
+int pihpc_munge_key_install_data(const struct pihpc_ctx *ctx,
+				 const unsigned char *data, size_t len,
+				 struct strlist *done, char *err,
+				 size_t errlen);
+
+/*
  * The first PIHPC_MUNGE_KEY_FP hex digits of the SHA-256 of the key at
  * ROOT[path] into [fp].
  */
