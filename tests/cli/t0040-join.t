@@ -148,6 +148,29 @@ test_expect_success ROOT 'stop the server' '
 	stop_server
 '
 
+test_expect_success ROOT 'a node outside the cluster subnet is turned away' '
+	cp -a ctl ctl2 &&
+	echo "subnet = 10.0.0.0/24" >ctl2/etc/pihpc/cluster.conf &&
+	"$PIHPC" --root ctl2 join serve --listen 127.0.0.1:0 >/dev/null 2>serve2.log &
+	echo $! >serve2.pid &&
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		grep -q "listening on" serve2.log && break
+		sleep 0.1
+	done &&
+	port2=$(sed -n "s/^pihpc: join: listening on 127.0.0.1:\([0-9]*\)$/\1/p" serve2.log) &&
+	test_expect_code 4 "$PIHPC" --root cn node join --token-file admin.tok --server 127.0.0.1:$port2 --name cn1 2>err &&
+	kill "$(cat serve2.pid)" &&
+	grep -E "^pihpc: error: (the peer closed the connection|cannot read from the peer: Connection reset by peer)$" err &&
+	grep "^pihpc: join: refused: connection from 127.0.0.1: outside the cluster subnet 10.0.0.0/24$" serve2.log
+'
+
+test_expect_success 'node join: --server needs a token or --request; not both' '
+	test_expect_code 2 "$PIHPC" --root cn node join --server 127.0.0.1 2>err &&
+	grep "^pihpc: error: option '\''--server'\'' needs '\''--token-file'\'' or '\''--request'\''$" err &&
+	test_expect_code 2 "$PIHPC" --root cn node join --token-file admin.tok --request 2>err &&
+	grep "^pihpc: error: options '\''--token-file'\'' and '\''--request'\'' exclude each other$" err
+'
+
 test_expect_success 'an unreachable controller: exit 4' '
 	test_expect_code 4 "$PIHPC" --root cn node join --token-file admin.tok --server 127.0.0.1:1 --name cn1 2>err &&
 	grep "^pihpc: error: cannot connect to '\''127.0.0.1:1'\'': Connection refused$" err &&
