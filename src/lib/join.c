@@ -659,6 +659,9 @@ pihpc_join_serve_fd(const struct pihpc_join_server *srv, int fd,
 	}
 	if (hs.mode == PIHPC_JOIN_MODE_TOKEN) {
 		rc = _serve_token(srv, fd, &hs, p, buf, &what, err, errlen);
+		/* tell the node to retry rather than let it guess */
+		if (rc < 0)
+			(void)_send_status(fd, PIHPC_JOIN_ST_ERROR, "");
 	} else {
 		rc = _serve_request(srv, &hs, peer, p, buf, &n, &what, err, errlen);
 		if (rc == 0)
