@@ -8,6 +8,7 @@ TOP="$(cd "$(dirname "$0")/../.." && pwd)"
 . /usr/share/sharness/sharness.sh
 
 if test "$(id -u)" = 0; then test_set_prereq ROOT; fi
+if command -v systemd-socket-activate >/dev/null; then test_set_prereq SOCKACT; fi
 
 # The service on 127.0.0.1 at any free port; its log in serve.log.
 start_server() {
@@ -146,6 +147,26 @@ test_expect_success ROOT 'a revoked token no longer joins' '
 
 test_expect_success ROOT 'stop the server' '
 	stop_server
+'
+
+# As pihpc-join.socket runs it (Accept=yes): one process per connection,
+# the connection on stdin.
+test_expect_success ROOT,SOCKACT 'serve on a socket-activated connection' '
+	"$PIHPC" --root ctl join token >tok3 2>/dev/null &&
+	for _ in 1 2 3 4 5; do
+		sport=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+		PIHPC_ROOT=ctl systemd-socket-activate -l 127.0.0.1:$sport --accept --inetd \
+			-E PIHPC_ROOT "$PIHPC" join serve >/dev/null 2>sa.log &
+		echo $! >sa.pid &&
+		sleep 0.3 &&
+		grep -q "^Listening on 127.0.0.1:$sport" sa.log && break
+		kill "$(cat sa.pid)" 2>/dev/null
+	done &&
+	rm -f cn/etc/munge/munge.key &&
+	"$PIHPC" --root cn node join --token-file tok3 --server 127.0.0.1:$sport --name cn3 >out &&
+	kill "$(cat sa.pid)" &&
+	cmp ctl/etc/munge/munge.key cn/etc/munge/munge.key &&
+	grep "^pihpc: join: request from 127.0.0.1, node .cn3., token [0-9a-f]*: joined: munge key sent$" sa.log
 '
 
 test_expect_success ROOT 'a node outside the cluster subnet is turned away' '
