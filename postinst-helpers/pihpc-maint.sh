@@ -280,13 +280,18 @@ _pihpc_nfs_client() {
 
 # slurmd in configless mode, with this node's hardware, joining the
 # controller by itself (dynamic registration).  $1 = yes when the munge
-# key just changed.
+# key just changed; $2: the package (for what to run later).
 _pihpc_slurmd() {
+	# slurmd's options describe this machine's hardware, which a chroot
+	# or an image build is not: they wait for the booted machine.
+	if ! pihpc_booted; then
+		_pihpc_not_booted_note "slurmd is set up for this machine's hardware" "$2"
+		return 0
+	fi
 	_env_changed=no
 	if _pihpc_changes slurmd env; then
 		_env_changed=yes
 	fi
-	pihpc_booted || return 0
 	pihpc_systemd_reload
 	if [ "$_env_changed" = yes ] || [ "$1" = yes ] || ! _pihpc_active slurmd.service; then
 		_pihpc_restart_nowait slurmd.service
@@ -372,7 +377,7 @@ _pihpc_apply_master() {
 		fi
 	fi
 	if [ "$(pihpc config get master_is_compute)" = yes ]; then
-		_pihpc_slurmd "$_munge"
+		_pihpc_slurmd "$_munge" pihpc-master
 	else
 		rm -f /etc/pihpc/slurmd.env
 		if pihpc_booted; then
@@ -413,7 +418,7 @@ _pihpc_apply_compute() {
 	if pihpc_booted; then
 		pihpc munge check
 	fi
-	_pihpc_slurmd "$_munge"
+	_pihpc_slurmd "$_munge" pihpc-compute
 }
 
 # Bring the node's files and daemons in line with cluster.conf for role $1.
