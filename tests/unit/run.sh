@@ -1,0 +1,71 @@
+#!/bin/sh
+# Run the unit test programs and sum up their cmocka results.
+#
+#   tests/unit/run.sh [--summary FILE] [--wrap 'CMD ARGS'] TEST...
+#
+# Every program runs, also after a failure, and the last line printed is
+# "N passed, N failed, N skipped" over the cmocka tests of all of them
+# (also written to FILE).  A program that stops without cmocka's summary
+# (a crash, a missing tool) counts as one failed test.  The exit status is
+# 1 when anything failed or was skipped: a test that did not run is no
+# success.
+#
+# The suites chown files to the ids of a scratch passwd file.  Without root
+# (the package build with Rules-Requires-Root: no) they run under fakeroot,
+# which records those owners instead of refusing them, so every suite runs
+# the same way for every user.
+set -eu
+
+summary=
+wrap=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--summary)
+		summary=$2
+		shift 2
+		;;
+	--wrap)
+		wrap=$2
+		shift 2
+		;;
+	*) break ;;
+	esac
+done
+
+asroot=
+if [ "$(id -u)" != 0 ]; then
+	if ! command -v fakeroot >/dev/null; then
+		echo "run.sh: not root and no fakeroot: cannot run the unit tests (apt-get install fakeroot)" >&2
+		exit 1
+	fi
+	asroot="fakeroot --"
+fi
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+passed=0 failed=0 skipped=0
+for t in "$@"; do
+	echo "== $t"
+	rc=0
+	# shellcheck disable=SC2086 # $asroot and $wrap are command words
+	$asroot $wrap "$t" >"$out" 2>&1 || rc=$?
+	cat "$out"
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\.$/\1/p' "$out")
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$out")
+	s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test(s).*/\1/p' "$out")
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+	skipped=$((skipped + ${s:-0}))
+	if [ "$rc" != 0 ]; then
+		echo "FAIL $t (exit status $rc)"
+		[ -n "$f" ] || failed=$((failed + 1))
+	elif [ -z "$p" ]; then
+		echo "FAIL $t (no cmocka summary)"
+		failed=$((failed + 1))
+	fi
+done
+
+line="$passed passed, $failed failed, $skipped skipped"
+[ -z "$summary" ] || printf '%s\n' "$line" >"$summary"
+echo "$line"
+[ "$failed" = 0 ] && [ "$skipped" = 0 ]
