@@ -1,11 +1,13 @@
 /*
- * file.c - reading whole files and replacing them atomically.
+ * file.c - reading whole files, replacing them atomically, making
+ * directories.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,6 +36,131 @@ _write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+/*
+ * Read up to [max] bytes from [fd] into [buf]: the number read (fewer only
+ * at the end of the file), -1 with errno on failure.
+ */
+static ssize_t
+_read_upto(int fd, char *buf, size_t max)
+{
+	size_t got = 0;
+
+	while (got < max) {
+		ssize_t n = read(fd, buf + got, max - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+/* What a file of [mode] is, for messages: "a FIFO". */
+static const char *
+_kind(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return "a regular file";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	return "of unknown type";
+}
+
+/* pihpc_err() that leaves errno at [e], for callers that look at it. */
+static int
+_refuse(int e, char *err, size_t errlen, const char *path, const char *why,
+	const char *kind)
+{
+	if (kind)
+		(void)pihpc_err(err, errlen, "refusing '%s': %s (%s)", path,
+				why, kind);
+	else
+		(void)pihpc_err(err, errlen, "refusing '%s': %s", path, why);
+	errno = e;
+	return -1;
+}
+
+/*
+ * After openat(2) of [name] in [dfd] failed with O_NOFOLLOW: a message
+ * that says what is there when it is not what was wanted (a symbolic
+ * link, a file of another kind), else "[what] 'PATH': strerror".
+ */
+static int
+_open_failed(int dfd, const char *name, const char *path, int want_dir,
+	     const char *what, char *err, size_t errlen)
+{
+	int e = errno;
+	struct stat st;
+
+	if (e != ENOENT && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISLNK(st.st_mode))
+			return _refuse(ELOOP, err, errlen, path,
+				       "a symbolic link", NULL);
+		if (want_dir && !S_ISDIR(st.st_mode))
+			return _refuse(ENOTDIR, err, errlen, path,
+				       "not a directory", _kind(st.st_mode));
+	}
+	errno = e;
+	return pihpc_err_errno(err, errlen, "%s '%s'", what, path);
+}
+
+/*
+ * pihpc_open_regular() of [name] in the directory [dfd]; [path] names it
+ * in messages.
+ */
+static int
+_open_regular_at(int dfd, const char *name, const char *path,
+		 struct stat *st, char *err, size_t errlen)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+			O_CLOEXEC | O_NOCTTY);
+	int flags;
+
+	memset(st, 0, sizeof(*st));
+	if (fd < 0)
+		return _open_failed(dfd, name, path, 0, "cannot open", err,
+				    errlen);
+	if (fstat(fd, st) < 0) {
+		(void)pihpc_err_errno(err, errlen, "cannot stat '%s'", path);
+		goto fail;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		(void)_refuse(S_ISDIR(st->st_mode) ? EISDIR : EINVAL, err,
+			      errlen, path, "not a regular file",
+			      _kind(st->st_mode));
+		goto fail;
+	}
+	/* Reads of a regular file never block; the flag has done its job. */
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		(void)pihpc_err_errno(err, errlen, "cannot open '%s'", path);
+		goto fail;
+	}
+	return fd;
+fail:
+	{
+		int e = errno;
+
+		(void)close(fd);
+		errno = e;
+	}
+	return -1;
+}
+
 /* Set [sb] to the directory part of [path] ("." when it has none). */
 static void
 _dirname(const char *path, struct strbuf *sb)
@@ -49,20 +176,169 @@ _dirname(const char *path, struct strbuf *sb)
 		strbuf_add(sb, path, (size_t)(slash - path));
 }
 
-/* fsync the directory [dir] so a rename inside it is durable. */
+/* fsync the directory [dfd] so a rename inside it is durable. */
 static int
-_fsync_dir(const char *dir)
+_fsync_dir(int dfd)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int rc;
+	if (fsync(dfd) < 0 && errno != EINVAL && errno != EROFS)
+		return -1;	/* some file systems cannot sync dirs */
+	return 0;
+}
 
+/*
+ * Create a temporary file ".BASE.XXXXXX" in [dfd], 0600, O_EXCL and
+ * O_NOFOLLOW so nothing already there is reused; its name goes to [tmp].
+ */
+static int
+_create_temp(int dfd, const char *base, struct strbuf *tmp)
+{
+	static const char chars[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	int tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		unsigned char rnd[6];
+		size_t i;
+		int fd;
+
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			return -1;
+		strbuf_reset(tmp);
+		strbuf_addf(tmp, ".%s.", base);
+		for (i = 0; i < sizeof(rnd); i++)
+			strbuf_addch(tmp, chars[rnd[i] % (sizeof(chars) - 1)]);
+		fd = openat(dfd, tmp->buf, O_WRONLY | O_CREAT | O_EXCL |
+			    O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+/*
+ * Open the directory [name] in [dfd], creating it with [mode] when it is
+ * missing ([*created] set); [path] names it in messages.
+ */
+static int
+_open_dir_at(int dfd, const char *name, const char *path, mode_t mode,
+	     int *created, char *err, size_t errlen)
+{
+	int tries;
+
+	*created = 0;
+	for (tries = 0; tries < 2; tries++) {
+		int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY |
+				O_NOFOLLOW | O_CLOEXEC);
+
+		if (fd >= 0 || errno != ENOENT || tries > 0)
+			return fd >= 0 ? fd
+				       : _open_failed(dfd, name, path, 1,
+						      "cannot open directory",
+						      err, errlen);
+		if (mkdirat(dfd, name, mode) == 0)
+			*created = 1;
+		else if (errno != EEXIST)	/* EEXIST: made meanwhile */
+			return pihpc_err_errno(err, errlen,
+					       "cannot create directory '%s'",
+					       path);
+	}
+	return -1;	/* not reached */
+}
+
+/*
+ * Walk [path] from / (or the working directory) one component at a time,
+ * creating what is missing with [pmode]; with [fix], the last component
+ * then gets exactly [mode] and [uid]:[gid].
+ */
+static int
+_dir_walk(const char *path, mode_t pmode, int fix, mode_t mode, uid_t uid,
+	  gid_t gid, struct strlist *done, char *err, size_t errlen)
+{
+	struct strbuf shown = STRBUF_INIT, name = STRBUF_INIT;
+	const char *p = path;
+	int fd, rc = -1;
+
+	fd = open(*path == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	if (rc < 0 && (errno == EINVAL || errno == EROFS))
-		rc = 0;		/* some file systems cannot sync dirs */
-	if (close(fd) < 0)
-		rc = -1;
+		return pihpc_err_errno(err, errlen, "cannot open directory '%s'",
+				       *path == '/' ? "/" : ".");
+	while (*p == '/')
+		p++;
+	while (*p) {
+		const char *end = strchrnul(p, '/'), *next = end;
+		struct stat st;
+		int sub, created, last;
+
+		while (*next == '/')
+			next++;
+		last = *next == '\0';
+		strbuf_reset(&name);
+		strbuf_add(&name, p, (size_t)(end - p));
+		strbuf_reset(&shown);
+		strbuf_add(&shown, path, (size_t)(end - path));
+		sub = _open_dir_at(fd, name.buf, shown.buf,
+				   last && fix ? 0700 : pmode, &created, err,
+				   errlen);
+		if (sub < 0)
+			goto out;
+		(void)close(fd);
+		fd = sub;
+		p = next;
+		if (created && done)
+			strlist_pushf(done, "created directory '%s'", shown.buf);
+		if (!last || !fix) {
+			/* mkdir(2) applied the umask; parents get [pmode] */
+			if (created && fchmod(fd, pmode) < 0) {
+				(void)pihpc_err_errno(err, errlen,
+						      "cannot change mode of '%s'",
+						      shown.buf);
+				goto out;
+			}
+			continue;
+		}
+		if (fstat(fd, &st) < 0) {
+			(void)pihpc_err_errno(err, errlen, "cannot stat '%s'",
+					      shown.buf);
+			goto out;
+		}
+		if (st.st_uid != uid || st.st_gid != gid) {
+			if (fchown(fd, uid, gid) < 0) {
+				(void)pihpc_err_errno(err, errlen,
+						      "cannot change owner of '%s'",
+						      shown.buf);
+				goto out;
+			}
+			if (!created && done)
+				strlist_pushf(done,
+					      "changed owner of '%s' from %lu:%lu to %lu:%lu",
+					      shown.buf, (unsigned long)st.st_uid,
+					      (unsigned long)st.st_gid,
+					      (unsigned long)uid,
+					      (unsigned long)gid);
+		}
+		/* after fchown(2), which may clear set-id bits */
+		if (created || (st.st_mode & 07777) != mode) {
+			if (fchmod(fd, mode) < 0) {
+				(void)pihpc_err_errno(err, errlen,
+						      "cannot change mode of '%s'",
+						      shown.buf);
+				goto out;
+			}
+			if (!created && done)
+				strlist_pushf(done,
+					      "changed mode of '%s' from %04o to %04o",
+					      shown.buf,
+					      (unsigned)(st.st_mode & 07777),
+					      (unsigned)mode);
+		}
+	}
+	rc = 0;
+out:
+	if (fd >= 0)
+		(void)close(fd);
+	strbuf_release(&shown);
+	strbuf_release(&name);
 	return rc;
 }
 
@@ -98,6 +374,56 @@ pihpc_read_file(const char *path, struct strbuf *sb, char *err, size_t errlen)
 	return 0;
 }
 
+int
+pihpc_open_regular(const char *path, struct stat *st, char *err,
+		   size_t errlen)
+{
+	return _open_regular_at(AT_FDCWD, path, path, st, err, errlen);
+}
+
+int
+pihpc_read_regular(const char *path, size_t max, struct strbuf *sb,
+		   char *err, size_t errlen)
+{
+	struct stat st;
+	size_t got = 0;
+	int fd = pihpc_open_regular(path, &st, err, errlen);
+
+	if (fd < 0)
+		return -1;
+	/* The size may change under us: read one byte past [max] to know. */
+	while ((size_t)st.st_size <= max && got <= max) {
+		size_t chunk = max + 1 - got < 8192 ? max + 1 - got : 8192;
+		ssize_t n;
+
+		strbuf_grow(sb, chunk);
+		n = read(fd, sb->buf + sb->len, chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			(void)pihpc_err_errno(err, errlen, "cannot read '%s'",
+					      path);
+			(void)close(fd);
+			strbuf_setlen(sb, sb->len - got);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		strbuf_setlen(sb, sb->len + (size_t)n);
+		got += (size_t)n;
+	}
+	(void)close(fd);
+	if ((size_t)st.st_size > max || got > max) {
+		strbuf_setlen(sb, sb->len - got);
+		(void)pihpc_err(err, errlen,
+				"refusing '%s': larger than %zu bytes", path,
+				max);
+		errno = EFBIG;
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * pihpc_write_atomic() and, when [force] is set, pihpc_write_atomic_mode():
  * [force]'s mode and owner instead of the old file's.
@@ -110,7 +436,7 @@ _write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	struct strbuf old = STRBUF_INIT, tmp = STRBUF_INIT, dir = STRBUF_INIT;
 	const char *base = strrchr(path, '/');
 	struct stat st;
-	int have_old, fd = -1, rc = -1;
+	int have_old = 0, dfd, ofd, fd = -1, rc = -1;
 
 	if (result)
 		*result = PIHPC_UNCHANGED;
@@ -119,13 +445,35 @@ _write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		return pihpc_err(err, errlen, "cannot write '%s': %s", path,
 				 strerror(EISDIR));
 
-	have_old = stat(path, &st) == 0;
-	if (!have_old && errno != ENOENT)
-		return pihpc_err_errno(err, errlen, "cannot stat '%s'", path);
-	if (have_old && S_ISREG(st.st_mode)) {
-		if (pihpc_read_file(path, &old, err, errlen) < 0)
+	_dirname(path, &dir);
+	dfd = open(dir.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		(void)pihpc_err_errno(err, errlen,
+				      "cannot create temporary file for '%s'",
+				      path);
+		goto out;
+	}
+	ofd = _open_regular_at(dfd, base, path, &st, err, errlen);
+	if (ofd < 0 && errno != ENOENT)
+		goto out;
+	if (ofd >= 0) {
+		ssize_t n = 0;
+
+		have_old = 1;
+		/* Only a file of the same size can hold the same bytes. */
+		if ((size_t)st.st_size == len) {
+			strbuf_grow(&old, len + 1);
+			n = _read_upto(ofd, old.buf, len + 1);
+		}
+		if (n < 0) {
+			(void)pihpc_err_errno(err, errlen, "cannot read '%s'",
+					      path);
+			(void)close(ofd);
 			goto out;
-		if (old.len == len && !memcmp(old.buf, data, len) &&
+		}
+		(void)close(ofd);
+		if ((size_t)st.st_size == len && (size_t)n == len &&
+		    !memcmp(old.buf, data, len) &&
 		    (!force || ((st.st_mode & 07777) == force->mode &&
 				st.st_uid == force->uid &&
 				st.st_gid == force->gid))) {
@@ -133,16 +481,8 @@ _write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			goto out;
 		}
 	}
-	if (have_old && !S_ISREG(st.st_mode)) {
-		(void)pihpc_err(err, errlen, "cannot write '%s': %s", path,
-				S_ISDIR(st.st_mode) ? strerror(EISDIR)
-						    : "not a regular file");
-		goto out;
-	}
 
-	_dirname(path, &dir);
-	strbuf_addf(&tmp, "%s/.%s.XXXXXX", dir.buf, base);
-	fd = mkstemp(tmp.buf);
+	fd = _create_temp(dfd, base, &tmp);
 	if (fd < 0) {
 		(void)pihpc_err_errno(err, errlen,
 				      "cannot create temporary file for '%s'",
@@ -150,14 +490,15 @@ _write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		goto out;
 	}
 	if (_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
-		(void)pihpc_err_errno(err, errlen, "cannot write '%s'",
-				      tmp.buf);
+		(void)pihpc_err_errno(err, errlen, "cannot write '%s/%s'",
+				      dir.buf, tmp.buf);
 		goto fail;
 	}
 	if ((force || have_old) &&
 	    fchown(fd, force ? force->uid : st.st_uid,
 		   force ? force->gid : st.st_gid) < 0) {
-		(void)pihpc_err_errno(err, errlen, "cannot set owner of '%s'",
+		(void)pihpc_err_errno(err, errlen,
+				      "cannot set owner of '%s/%s'", dir.buf,
 				      tmp.buf);
 		goto fail;
 	}
@@ -166,23 +507,24 @@ _write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	else if (have_old)
 		mode = st.st_mode & 07777;
 	if (fchmod(fd, mode) < 0) {
-		(void)pihpc_err_errno(err, errlen, "cannot set mode of '%s'",
-				      tmp.buf);
+		(void)pihpc_err_errno(err, errlen, "cannot set mode of '%s/%s'",
+				      dir.buf, tmp.buf);
 		goto fail;
 	}
 	if (close(fd) < 0) {
 		fd = -1;
-		(void)pihpc_err_errno(err, errlen, "cannot write '%s'",
-				      tmp.buf);
+		(void)pihpc_err_errno(err, errlen, "cannot write '%s/%s'",
+				      dir.buf, tmp.buf);
 		goto fail;
 	}
 	fd = -1;
-	if (rename(tmp.buf, path) < 0) {
-		(void)pihpc_err_errno(err, errlen, "cannot rename '%s' to '%s'",
+	if (renameat(dfd, tmp.buf, dfd, base) < 0) {
+		(void)pihpc_err_errno(err, errlen,
+				      "cannot rename '%s/%s' to '%s'", dir.buf,
 				      tmp.buf, path);
 		goto fail;
 	}
-	if (_fsync_dir(dir.buf) < 0) {
+	if (_fsync_dir(dfd) < 0) {
 		(void)pihpc_err_errno(err, errlen, "cannot sync directory '%s'",
 				      dir.buf);
 		goto out;	/* the new file is in place already */
@@ -194,9 +536,11 @@ _write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 fail:
 	if (fd >= 0)
 		(void)close(fd);
-	(void)unlink(tmp.buf);
+	(void)unlinkat(dfd, tmp.buf, 0);
 out:
-	if (force && force->secret)
+	if (dfd >= 0)
+		(void)close(dfd);
+	if (force && force->secret && old.buf)
 		explicit_bzero(old.buf, old.alloc);
 	strbuf_release(&old);
 	strbuf_release(&tmp);
@@ -222,28 +566,22 @@ pihpc_write_atomic_mode(const char *path, const void *data, size_t len,
 			     errlen);
 }
 
-/*
- * Create the directories leading to [path] that are missing, each with
- * [mode]; existing ones are left as they are.
- */
+int
+pihpc_dir_ensure(const char *path, mode_t mode, uid_t uid, gid_t gid,
+		 struct strlist *done, char *err, size_t errlen)
+{
+	return _dir_walk(path, 0755, 1, mode, uid, gid, done, err, errlen);
+}
+
 int
 pihpc_make_parents(const char *path, mode_t mode, char *err, size_t errlen)
 {
 	struct strbuf dir = STRBUF_INIT;
-	size_t i;
 	int rc = 0;
 
-	strbuf_addstr(&dir, path);
-	/* Walk each '/' after the first character: "/a/b/c" makes /a, /a/b. */
-	for (i = 1; i < dir.len && rc == 0; i++) {
-		if (dir.buf[i] != '/')
-			continue;
-		dir.buf[i] = '\0';
-		if (mkdir(dir.buf, mode) < 0 && errno != EEXIST)
-			rc = pihpc_err_errno(err, errlen,
-					     "cannot create directory '%s'",
-					     dir.buf);
-		dir.buf[i] = '/';
+	if (strchr(path, '/')) {
+		_dirname(path, &dir);
+		rc = _dir_walk(dir.buf, mode, 0, 0, 0, 0, NULL, err, errlen);
 	}
 	strbuf_release(&dir);
 	return rc;
