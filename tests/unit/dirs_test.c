@@ -42,7 +42,8 @@ test_master_creates_all(void **state)
 	_assert_dir(r, "var/spool/slurm/d", 0755, 151);
 	_assert_dir(r, "var/log/slurm", 0755, 151);
 	assert_int_equal(done.nr, 8);	/* 3 parents + 5 */
-	assert_non_null(strstr(done.v[done.nr - 1], "/var/log/slurm' (0755 slurm)"));
+	assert_non_null(strstr(done.v[done.nr - 1], "created directory '"));
+	assert_non_null(strstr(done.v[done.nr - 1], "/var/log/slurm'"));
 	/* idempotent */
 	strlist_clear(&done);
 	assert_int_equal(pihpc_dirs_ensure(&ctx, "master", &done, err, sizeof(err)), 0);
@@ -67,7 +68,7 @@ test_fixes_owner_and_mode(void **state)
 	strlist_clear(&done);
 	assert_int_equal(pihpc_dirs_ensure(&ctx, "compute", &done, err, sizeof(err)), 0);
 	assert_int_equal(done.nr, 2);
-	strbuf_addf(&want, "changed owner of '%s/var/spool/slurm/d' from 0:0 to slurm", r);
+	strbuf_addf(&want, "changed owner of '%s/var/spool/slurm/d' from 0:0 to 151:151", r);
 	assert_string_equal(done.v[0], want.buf);
 	strbuf_reset(&want);
 	strbuf_addf(&want, "changed mode of '%s/var/log/slurm' from 0777 to 0755", r);
@@ -94,6 +95,9 @@ test_errors(void **state)
 	tu_write(r, "etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
 	assert_int_equal(pihpc_dirs_ensure(&ctx, "compute", &done, err, sizeof(err)), -1);
 	assert_string_equal(err, "user 'slurm' does not exist (run 'pihpc user ensure' first)");
+	/* ... and nothing was made before that was found out */
+	assert_int_equal(access(tu_path(&p, r, "etc/slurm"), F_OK), -1);
+	assert_int_equal(done.nr, 0);
 	/* storage needs no slurm user */
 	assert_int_equal(pihpc_dirs_ensure(&ctx, "storage", &done, err, sizeof(err)), 0);
 	_assert_dir(r, "etc/slurm", 0755, 0);
@@ -101,7 +105,34 @@ test_errors(void **state)
 	/* a symbolic link where a directory belongs is refused */
 	tu_mkparents(tu_path(&p, r, "var/log/x"));
 	assert_int_equal(symlink("/tmp", tu_path(&p, r, "var/log/slurm")), 0);
-	strbuf_addf(&want, "'%s/var/log/slurm' is a symbolic link, not a directory", r);
+	strbuf_addf(&want, "refusing '%s/var/log/slurm': a symbolic link", r);
+	assert_int_equal(pihpc_dirs_ensure(&ctx, "compute", &done, err, sizeof(err)), -1);
+	assert_string_equal(err, want.buf);
+	/* ... also where it leads nowhere, and higher up the path */
+	assert_int_equal(unlink(p.buf), 0);
+	assert_int_equal(symlink("/nonexistent", p.buf), 0);
+	assert_int_equal(pihpc_dirs_ensure(&ctx, "compute", &done, err, sizeof(err)), -1);
+	assert_string_equal(err, want.buf);
+	assert_int_equal(unlink(p.buf), 0);
+	assert_int_equal(rename(tu_path(&p, r, "var"), tu_path(&want, r, "var.real")), 0);
+	assert_int_equal(symlink("var.real", tu_path(&p, r, "var")), 0);
+	strbuf_reset(&want);
+	strbuf_addf(&want, "refusing '%s/var': a symbolic link", r);
+	assert_int_equal(pihpc_dirs_ensure(&ctx, "compute", &done, err, sizeof(err)), -1);
+	assert_string_equal(err, want.buf);
+	assert_int_equal(access(tu_path(&p, r, "var.real/log/slurm"), F_OK), -1);
+	/* a FIFO or a file where a directory belongs */
+	assert_int_equal(unlink(tu_path(&p, r, "var")), 0);
+	assert_int_equal(rename(tu_path(&p, r, "var.real"), tu_path(&want, r, "var")), 0);
+	assert_int_equal(mkfifo(tu_path(&p, r, "var/log/slurm"), 0600), 0);
+	strbuf_reset(&want);
+	strbuf_addf(&want, "refusing '%s/var/log/slurm': not a directory (a FIFO)", r);
+	assert_int_equal(pihpc_dirs_ensure(&ctx, "compute", &done, err, sizeof(err)), -1);
+	assert_string_equal(err, want.buf);
+	assert_int_equal(unlink(p.buf), 0);
+	tu_write(r, "var/log/slurm", "x\n");
+	strbuf_reset(&want);
+	strbuf_addf(&want, "refusing '%s/var/log/slurm': not a directory (a regular file)", r);
 	assert_int_equal(pihpc_dirs_ensure(&ctx, "compute", &done, err, sizeof(err)), -1);
 	assert_string_equal(err, want.buf);
 	strlist_clear(&done);
@@ -119,9 +150,10 @@ main(void)
 		cmocka_unit_test(test_errors),
 	};
 
+	/* Owners need root; tests/unit/run.sh gives other users fakeroot. */
 	if (geteuid() != 0) {
-		(void)fprintf(stderr, "dirs_test: needs root (chown)\n");
-		return 77;
+		(void)fprintf(stderr, "dirs_test: needs root or fakeroot (chown)\n");
+		return 1;
 	}
 	return cmocka_run_group_tests_name("dirs", tests, NULL, NULL);
 }
