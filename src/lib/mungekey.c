@@ -19,6 +19,7 @@
 struct key {
 	unsigned char *buf;	/* PIHPC_MUNGE_KEY_MAX + 1 bytes */
 	size_t len;
+	struct stat st;		/* of the file it was read from */
 };
 
 /*****************************************************************************
@@ -43,17 +44,24 @@ _key_free(struct key *k)
 
 /*
  * Read the key file [path] into [k].  -1 with errno kept (ENOENT for a
- * missing file) and "cannot read 'PATH': reason" in [err].
+ * missing file, EFBIG for one too large) and "cannot read 'PATH': reason"
+ * in [err].  /nfs is shared: a link there is refused, not followed (its
+ * target would become the key), and a FIFO, refused, cannot block.
  */
 static int
 _key_read(const char *path, struct key *k, char *err, size_t errlen)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = pihpc_open_regular(path, &k->st, err, errlen);
 
 	k->len = 0;
-	if (fd < 0)
+	if (fd < 0) {
+		/* keep "refusing 'PATH': a symbolic link" and the like */
+		if (errno == ELOOP || errno == EISDIR || errno == EINVAL)
+			return -1;
 		return pihpc_err_errno(err, errlen, "cannot read '%s'", path);
-	while (k->len <= PIHPC_MUNGE_KEY_MAX) {
+	}
+	while (k->st.st_size <= PIHPC_MUNGE_KEY_MAX &&
+	       k->len <= PIHPC_MUNGE_KEY_MAX) {
 		ssize_t n = read(fd, k->buf + k->len,
 				 PIHPC_MUNGE_KEY_MAX + 1 - k->len);
 
@@ -70,7 +78,8 @@ _key_read(const char *path, struct key *k, char *err, size_t errlen)
 		k->len += (size_t)n;
 	}
 	(void)close(fd);
-	if (k->len > PIHPC_MUNGE_KEY_MAX) {
+	if (k->st.st_size > PIHPC_MUNGE_KEY_MAX ||
+	    k->len > PIHPC_MUNGE_KEY_MAX) {
 		errno = EFBIG;
 		return pihpc_err(err, errlen,
 				 "'%s' is too large for a munge key (more than %d bytes)",
@@ -117,13 +126,13 @@ _key_write(const char *path, const struct key *k, mode_t mode, uid_t uid,
 }
 
 /*
- * Before the first replacement of the host's key [k] (read from
- * [path]), keep a copy with its mode and owner, so that purging pihpc
- * leaves the host as it was.  Later replacements keep the first copy.
+ * Before the first replacement of the host's key [k], keep a copy with
+ * its mode and owner, so that purging pihpc leaves the host as it was.
+ * Later replacements keep the first copy.
  */
 static int
-_keep_original(const struct pihpc_ctx *ctx, const char *path,
-	       const struct key *k, char *err, size_t errlen)
+_keep_original(const struct pihpc_ctx *ctx, const struct key *k, char *err,
+	       size_t errlen)
 {
 	struct strbuf orig = STRBUF_INIT;
 	struct pihpc_file_mode fm = { 0, 0, 0, 1 };
@@ -139,13 +148,9 @@ _keep_original(const struct pihpc_ctx *ctx, const char *path,
 		(void)pihpc_err_errno(err, errlen, "cannot stat '%s'", orig.buf);
 		goto out;
 	}
-	if (stat(path, &st) < 0) {
-		(void)pihpc_err_errno(err, errlen, "cannot stat '%s'", path);
-		goto out;
-	}
-	fm.mode = st.st_mode & 07777;
-	fm.uid = st.st_uid;
-	fm.gid = st.st_gid;
+	fm.mode = k->st.st_mode & 07777;
+	fm.uid = k->st.st_uid;
+	fm.gid = k->st.st_gid;
 	if (pihpc_make_parents(orig.buf, 0755, err, errlen) < 0 ||
 	    pihpc_write_atomic_mode(orig.buf, k->buf, k->len, &fm, NULL, err,
 				    errlen) < 0)
@@ -166,7 +171,7 @@ _keep_host_key(const struct pihpc_ctx *ctx, const char *path, char *err,
 
 	_key_init(&k);
 	if (_key_read(path, &k, err, errlen) == 0)
-		rc = _keep_original(ctx, path, &k, err, errlen);
+		rc = _keep_original(ctx, &k, err, errlen);
 	else if (errno != ENOENT)
 		rc = -1;
 	_key_free(&k);
@@ -197,7 +202,7 @@ _marker_matches(const struct pihpc_ctx *ctx, const struct key *k, char *err,
 	int rc = 0;
 
 	pihpc_path(ctx, PIHPC_MUNGE_KEY_MARKER, &path);
-	if (pihpc_read_file(path.buf, &text, err, errlen) < 0) {
+	if (pihpc_read_regular(path.buf, 4096, &text, err, errlen) < 0) {
 		rc = errno == ENOENT ? 0 : -1;
 		goto out;
 	}
@@ -211,37 +216,6 @@ out:
 	strbuf_release(&path);
 	strbuf_release(&text);
 	return rc;
-}
-
-/* Make [path] a directory 0700 root:root. */
-static int
-_root_dir(const char *path, struct strlist *done, char *err, size_t errlen)
-{
-	struct stat st;
-
-	if (lstat(path, &st) < 0) {
-		if (errno != ENOENT)
-			return pihpc_err_errno(err, errlen, "cannot stat '%s'",
-					       path);
-		if (mkdir(path, 0700) < 0)
-			return pihpc_err_errno(err, errlen,
-					       "cannot create directory '%s'",
-					       path);
-		if (lstat(path, &st) < 0)
-			return pihpc_err_errno(err, errlen, "cannot stat '%s'",
-					       path);
-		strlist_pushf(done, "created directory '%s'", path);
-	}
-	if (!S_ISDIR(st.st_mode))
-		return pihpc_err(err, errlen, "'%s' exists but is not a directory",
-				 path);
-	if ((st.st_uid != 0 || st.st_gid != 0) && lchown(path, 0, 0) < 0)
-		return pihpc_err_errno(err, errlen, "cannot change owner of '%s'",
-				       path);
-	if ((st.st_mode & 07777) != 0700 && chmod(path, 0700) < 0)
-		return pihpc_err_errno(err, errlen, "cannot change mode of '%s'",
-				       path);
-	return 0;
 }
 
 /*****************************************************************************
@@ -274,7 +248,7 @@ pihpc_munge_key_generate(const struct pihpc_ctx *ctx, struct strlist *done,
 					errlen);
 			goto out;
 		}
-		if (_keep_original(ctx, path.buf, &k, err, errlen) < 0)
+		if (_keep_original(ctx, &k, err, errlen) < 0)
 			goto out;
 	} else if (errno != ENOENT && errno != EFBIG) {
 		goto out;
@@ -342,7 +316,7 @@ pihpc_munge_key_publish(const struct pihpc_ctx *ctx, struct strlist *done,
 		goto out;
 	}
 	pihpc_path(ctx, PIHPC_MUNGE_KEY_NFS_DIR, &path);
-	if (_root_dir(path.buf, done, err, errlen) < 0)
+	if (pihpc_dir_ensure(path.buf, 0700, 0, 0, done, err, errlen) < 0)
 		goto out;
 	pihpc_path(ctx, PIHPC_MUNGE_KEY_PUBLISHED, &path);
 	rc = _key_write(path.buf, &k, 0400, 0, 0, done, err, errlen);

@@ -98,6 +98,23 @@ test_expect_success ROOT 'install copies the key; status agrees on both' '
 	test_cmp expect cn.out
 '
 
+test_expect_success ROOT 'install refuses a FIFO or a link as the published key, at once' '
+	cp cn/etc/munge/munge.key cn.key &&
+	mv ctl/nfs/pihpc/munge.key ctl.key &&
+	mkfifo ctl/nfs/pihpc/munge.key &&
+	test_expect_code 1 timeout 10 "$PIHPC" --root cn munge key install 2>err &&
+	echo "pihpc: error: refusing '\''cn/nfs/pihpc/munge.key'\'': not a regular file (a FIFO)" >expect &&
+	test_cmp expect err &&
+	rm ctl/nfs/pihpc/munge.key &&
+	ln -s "$PWD/ctl.key" ctl/nfs/pihpc/munge.key &&
+	test_expect_code 1 "$PIHPC" --root cn munge key install 2>err &&
+	echo "pihpc: error: refusing '\''cn/nfs/pihpc/munge.key'\'': a symbolic link" >expect &&
+	test_cmp expect err &&
+	cmp cn.key cn/etc/munge/munge.key &&
+	rm ctl/nfs/pihpc/munge.key &&
+	mv ctl.key ctl/nfs/pihpc/munge.key
+'
+
 test_expect_success 'status without a key: exit 1' '
 	test_expect_code 1 "$PIHPC" --root nowhere munge key status 2>err &&
 	echo "pihpc: error: cannot read '\''nowhere/etc/munge/munge.key'\'': No such file or directory" >expect &&

@@ -231,6 +231,101 @@ test_publish_and_install(void **state)
 	tu_rmrf(c);
 }
 
+/*
+ * What the shared /nfs holds is not trusted: a link is not followed (its
+ * target would become the node's key), a FIFO does not hang the install.
+ */
+static void
+test_refuses_links_and_fifos(void **state)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, want = STRBUF_INIT;
+	struct strlist done = STRLIST_INIT;
+	char *r = _root(), *c = _root(), err[512];
+	struct pihpc_ctx ctl = { r }, node = { c };
+	const char *pub;
+	int i;
+
+	(void)state;
+	assert_int_equal(mkdir(tu_path(&a, r, "nfs"), 0755), 0);
+	assert_int_equal(pihpc_munge_key_generate(&ctl, &done, err, sizeof(err)), 0);
+	assert_int_equal(pihpc_munge_key_publish(&ctl, &done, err, sizeof(err)), 0);
+	strlist_clear(&done);
+	/* the node mounts the controller's /nfs */
+	assert_int_equal(symlink(tu_path(&b, r, "nfs"), tu_path(&a, c, "nfs")), 0);
+	tu_write(r, "secret", "a file no compute node should get as its munge key\n");
+	pub = tu_path(&b, r, "nfs/pihpc/munge.key");
+	assert_int_equal(unlink(pub), 0);
+
+	for (i = 0; i < 4; i++) {
+		strbuf_reset(&want);
+		strbuf_addf(&want, "refusing '%s/nfs/pihpc/munge.key': ", c);
+		switch (i) {
+		case 0:
+			assert_int_equal(symlink(tu_path(&a, r, "secret"), pub), 0);
+			strbuf_addstr(&want, "a symbolic link");
+			break;
+		case 1:
+			assert_int_equal(symlink("nonexistent", pub), 0);
+			strbuf_addstr(&want, "a symbolic link");
+			break;
+		case 2:
+			assert_int_equal(mkfifo(pub, 0600), 0);
+			strbuf_addstr(&want, "not a regular file (a FIFO)");
+			break;
+		default:
+			assert_int_equal(mkdir(pub, 0700), 0);
+			strbuf_addstr(&want, "not a regular file (a directory)");
+			break;
+		}
+		(void)alarm(20);	/* a FIFO opened blocking would hang here */
+		assert_int_equal(pihpc_munge_key_install(&node, &done, err, sizeof(err)), -1);
+		(void)alarm(0);
+		assert_string_equal(err, want.buf);
+		assert_int_equal(done.nr, 0);
+		tu_read(c, "etc/munge/munge.key", &a);
+		assert_string_equal(a.buf, "a per-host key made by Debian's munge package\n");
+		assert_int_equal(remove(pub), 0);
+	}
+
+	/* more than a key can be: refused before it is read */
+	tu_write(r, "nfs/pihpc/munge.key", "");
+	assert_int_equal(truncate(pub, PIHPC_MUNGE_KEY_MAX + 1), 0);
+	assert_int_equal(pihpc_munge_key_install(&node, &done, err, sizeof(err)), -1);
+	strbuf_reset(&want);
+	strbuf_addf(&want, "'%s/nfs/pihpc/munge.key' is too large for a munge key (more than %d bytes)",
+		    c, PIHPC_MUNGE_KEY_MAX);
+	assert_string_equal(err, want.buf);
+	assert_int_equal(unlink(pub), 0);
+
+	/* the controller does not publish through a link either */
+	assert_int_equal(rmdir(tu_path(&a, r, "nfs/pihpc")), 0);
+	assert_int_equal(mkdir(tu_path(&a, r, "elsewhere"), 0755), 0);
+	assert_int_equal(symlink("../elsewhere", tu_path(&a, r, "nfs/pihpc")), 0);
+	assert_int_equal(pihpc_munge_key_publish(&ctl, &done, err, sizeof(err)), -1);
+	strbuf_reset(&want);
+	strbuf_addf(&want, "refusing '%s/nfs/pihpc': a symbolic link", r);
+	assert_string_equal(err, want.buf);
+	assert_int_equal(tu_count_entries(tu_path(&a, r, "elsewhere")), 0);
+
+	/* nor generate a key through a link at /etc/munge/munge.key */
+	assert_int_equal(unlink(tu_path(&a, c, "etc/munge/munge.key")), 0);
+	assert_int_equal(symlink(tu_path(&b, c, "secret"), a.buf), 0);
+	tu_write(c, "secret", "kept\n");
+	assert_int_equal(pihpc_munge_key_generate(&node, &done, err, sizeof(err)), -1);
+	strbuf_reset(&want);
+	strbuf_addf(&want, "refusing '%s/etc/munge/munge.key': a symbolic link", c);
+	assert_string_equal(err, want.buf);
+	tu_read(c, "secret", &a);
+	assert_string_equal(a.buf, "kept\n");
+
+	strlist_clear(&done);
+	strbuf_release(&a);
+	strbuf_release(&b);
+	strbuf_release(&want);
+	tu_rmrf(r);
+	tu_rmrf(c);
+}
+
 static void
 test_fingerprint_missing(void **state)
 {
@@ -250,6 +345,7 @@ main(void)
 		cmocka_unit_test(test_generate_keeps_host_key),
 		cmocka_unit_test(test_generate_without_munge_user),
 		cmocka_unit_test(test_publish_and_install),
+		cmocka_unit_test(test_refuses_links_and_fifos),
 		cmocka_unit_test(test_fingerprint_missing),
 	};
 
