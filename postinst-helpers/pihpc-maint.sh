@@ -58,21 +58,26 @@ _pihpc_answers() {
 
 # Run "pihpc config set" with the answers to the questions "$3..." of
 # package $2; $1 is an extra global option such as "--root DIR" (or "").
-_pihpc_set_answers() {
+# A subshell: the splits below must not glob, and the caller keeps its own
+# settings.
+_pihpc_set_answers() (
 	_root=$1
 	_pkg=$2
 	shift 2
 	_answers=$(_pihpc_answers "$_pkg" "$@")
-	# Answers may hold spaces but never newlines: split on newlines only.
+	# Answers may hold spaces and glob characters ("rpnode[01-02]", which
+	# a file of that name in the working directory would replace) but
+	# never newlines: split on newlines only, without globbing.
+	set -f
 	_ifs=$IFS
 	IFS='
 '
-	# shellcheck disable=SC2086 # _root is empty or "--root DIR"
+	# shellcheck disable=SC2086 # split on newlines, not globbed
 	set -- $_answers
 	IFS=$_ifs
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # _root is empty or "--root DIR"
 	pihpc $_root config set "$@"
-}
+)
 
 # Write debconf's answers for the questions "$2..." of package $1 into
 # cluster.conf.  pihpc validates the whole result first, so a bad answer
@@ -272,10 +277,15 @@ _pihpc_nfs_client() {
 	[ -n "$(pihpc config get storage)" ] || return 0
 	pihpc_booted || return 0
 	pihpc_systemd_reload
-	for _p in $(pihpc config get nfs_exports | sed 's/([^)]*)//g'); do
-		mountpoint -q "$_p" || mount "$_p" ||
-			pihpc_warn "cannot mount '$_p' from the storage node now; it is mounted at boot"
-	done
+	_exports=$(pihpc config get nfs_exports | sed 's/([^)]*)//g')
+	# Split on blanks, never globbed: a subshell keeps set -f here.
+	(
+		set -f
+		for _p in $_exports; do
+			mountpoint -q "$_p" || mount "$_p" ||
+				pihpc_warn "cannot mount '$_p' from the storage node now; it is mounted at boot"
+		done
+	)
 }
 
 # slurmd in configless mode, with this node's hardware, joining the
