@@ -285,8 +285,6 @@ _dir_walk(const char *path, mode_t pmode, int fix, mode_t mode, uid_t uid,
 		(void)close(fd);
 		fd = sub;
 		p = next;
-		if (created && done)
-			strlist_pushf(done, "created directory '%s'", shown.buf);
 		if (!last || !fix) {
 			/* mkdir(2) applied the umask; parents get [pmode] */
 			if (created && fchmod(fd, pmode) < 0) {
@@ -302,8 +300,14 @@ _dir_walk(const char *path, mode_t pmode, int fix, mode_t mode, uid_t uid,
 					      shown.buf);
 			goto out;
 		}
-		if (st.st_uid != uid || st.st_gid != gid) {
-			if (fchown(fd, uid, gid) < 0) {
+		if (created && done)
+			strlist_pushf(done, "created directory '%s'", shown.buf);
+		if ((uid != (uid_t)-1 && st.st_uid != uid) ||
+		    (gid != (gid_t)-1 && st.st_gid != gid)) {
+			uid_t nu = uid != (uid_t)-1 ? uid : st.st_uid;
+			gid_t ng = gid != (gid_t)-1 ? gid : st.st_gid;
+
+			if (fchown(fd, nu, ng) < 0) {
 				(void)pihpc_err_errno(err, errlen,
 						      "cannot change owner of '%s'",
 						      shown.buf);
@@ -314,8 +318,8 @@ _dir_walk(const char *path, mode_t pmode, int fix, mode_t mode, uid_t uid,
 					      "changed owner of '%s' from %lu:%lu to %lu:%lu",
 					      shown.buf, (unsigned long)st.st_uid,
 					      (unsigned long)st.st_gid,
-					      (unsigned long)uid,
-					      (unsigned long)gid);
+					      (unsigned long)nu,
+					      (unsigned long)ng);
 		}
 		/* after fchown(2), which may clear set-id bits */
 		if (created || (st.st_mode & 07777) != mode) {

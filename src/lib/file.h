@@ -89,14 +89,15 @@ int pihpc_write_atomic_mode(const char *path, const void *data, size_t len,
 /*
  * Make [path] a directory with exactly [mode], owned by [uid]:[gid]:
  * created when missing, with its missing parents (0755, owned by the
- * caller), its mode and owner corrected when they differ.  Each component
+ * caller), its mode and owner corrected when they differ; (uid_t)-1 or
+ * (gid_t)-1 leaves that id as it is (the caller's for a new directory).  Each component
  * is opened from its parent with O_NOFOLLOW|O_DIRECTORY, so a symbolic
  * link anywhere in [path] is refused ("refusing 'PART': a symbolic link")
  * rather than followed, as is a file or FIFO ("refusing 'PART': not a
  * directory (a FIFO)"), and the corrections go through the descriptor.
- * One line per change is appended to [done] (may be NULL): "created
- * directory 'P'", "changed owner of 'P' from U:G to U:G", "changed mode
- * of 'P' from 0777 to 0755".
+ * One line per change to [path] itself (not its parents) is appended to
+ * [done] (may be NULL): "created directory 'P'", "changed owner of 'P'
+ * from U:G to U:G", "changed mode of 'P' from 0777 to 0755".
  */
 int pihpc_dir_ensure(const char *path, mode_t mode, uid_t uid, gid_t gid,
 		     struct strlist *done, char *err, size_t errlen);

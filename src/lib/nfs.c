@@ -26,18 +26,6 @@ _exports(const struct pihpc_conf *c, struct strlist *paths,
 				      paths, opts, err, sizeof(err));
 }
 
-/* Create directory [path] with exactly [mode] (parents 0755). */
-static int
-_mkdir(const char *path, mode_t mode, char *err, size_t errlen)
-{
-	if (pihpc_make_parents(path, 0755, err, errlen) < 0)
-		return -1;
-	if (mkdir(path, mode) < 0 || chmod(path, mode) < 0)
-		return pihpc_err_errno(err, errlen,
-				       "cannot create directory '%s'", path);
-	return 0;
-}
-
 /* Set or remove block [name] in ROOT[file]; "updated" goes to [done]. */
 static int
 _block(const struct pihpc_ctx *ctx, const char *file, const char *name,
@@ -121,7 +109,8 @@ pihpc_exports_apply(const struct pihpc_ctx *ctx, const struct pihpc_conf *c,
 	}
 	if (make_nfs) {
 		pihpc_path(ctx, PIHPC_NFS_DIR, &path);
-		if (_mkdir(path.buf, 0755, err, errlen) < 0)
+		if (pihpc_dir_ensure(path.buf, 0755, (uid_t)-1, (gid_t)-1,
+				     NULL, err, errlen) < 0)
 			goto out;
 		strlist_pushf(done, "created directory '%s'", path.buf);
 	}
@@ -201,7 +190,8 @@ pihpc_fstab_apply(const struct pihpc_ctx *ctx, const struct pihpc_conf *c,
 		} else if (errno != ENOENT) {
 			rc = pihpc_err_errno(err, errlen, "cannot stat '%s'",
 					     path.buf);
-		} else if (_mkdir(path.buf, 0755, err, errlen) == 0) {
+		} else if (pihpc_dir_ensure(path.buf, 0755, (uid_t)-1,
+					    (gid_t)-1, NULL, err, errlen) == 0) {
 			strlist_pushf(done, "created directory '%s'", path.buf);
 		} else {
 			rc = -1;

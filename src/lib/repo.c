@@ -59,38 +59,6 @@ _stop_agent(const struct repo_paths *rp)
 	strbuf_release(&sink);
 }
 
-/* Directory [path] with [mode] (parents 0755); mode corrected. */
-static int
-_ensure_dir(const char *path, mode_t mode, struct strlist *done, char *err,
-	    size_t errlen)
-{
-	struct stat st;
-
-	if (stat(path, &st) == 0) {
-		if (!S_ISDIR(st.st_mode))
-			return pihpc_err(err, errlen, "'%s' is not a directory",
-					 path);
-		if ((st.st_mode & 07777) == mode)
-			return 0;
-		if (chmod(path, mode) < 0)
-			return pihpc_err_errno(err, errlen,
-					       "cannot change mode of '%s'", path);
-		strlist_pushf(done, "changed mode of '%s' from %04o to %04o",
-			      path, (unsigned)(st.st_mode & 07777),
-			      (unsigned)mode);
-		return 0;
-	}
-	if (errno != ENOENT)
-		return pihpc_err_errno(err, errlen, "cannot stat '%s'", path);
-	if (pihpc_make_parents(path, 0755, err, errlen) < 0)
-		return -1;
-	if (mkdir(path, mode) < 0 || chmod(path, mode) < 0)
-		return pihpc_err_errno(err, errlen,
-				       "cannot create directory '%s'", path);
-	strlist_pushf(done, "created directory '%s'", path);
-	return 0;
-}
-
 /* Write [data] to DIR/NAME atomically; "updated" goes to [done]. */
 static int
 _write(const char *dir, const char *name, const char *data, size_t len,
@@ -286,7 +254,8 @@ pihpc_repo_init(const struct pihpc_ctx *ctx, const char *storage,
 	int rc = -1, changed = 0, found;
 
 	_paths(ctx, &rp);
-	if (_ensure_dir(rp.gnupg.buf, 0700, done, err, errlen) < 0)
+	if (pihpc_dir_ensure(rp.gnupg.buf, 0700, (uid_t)-1, (gid_t)-1, done,
+			     err, errlen) < 0)
 		goto out;
 	found = _fingerprint(&rp, &fpr, err, errlen);
 	if (found < 0)
@@ -319,8 +288,10 @@ pihpc_repo_init(const struct pihpc_ctx *ctx, const char *storage,
 
 	/* reprepro's configuration */
 	pihpc_path_join(rp.base.buf, "conf", &path);
-	if (_ensure_dir(path.buf, 0755, done, err, errlen) < 0 ||
-	    _ensure_dir(rp.out.buf, 0755, done, err, errlen) < 0)
+	if (pihpc_dir_ensure(path.buf, 0755, (uid_t)-1, (gid_t)-1, done, err,
+			     errlen) < 0 ||
+	    pihpc_dir_ensure(rp.out.buf, 0755, (uid_t)-1, (gid_t)-1, done,
+			     err, errlen) < 0)
 		goto out;
 	strbuf_reset(&sb);
 	strbuf_addf(&sb,
