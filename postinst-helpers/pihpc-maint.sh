@@ -266,18 +266,31 @@ _pihpc_note_new_dirs() {
 	done
 }
 
+# The paths of cluster.conf's nfs_exports, separated by blanks.
+_pihpc_export_paths() {
+	pihpc config get nfs_exports | sed 's/([^)]*)//g'
+}
+
+# _pihpc_note_new_dirs for package $1 and the exported paths.  A subshell:
+# the paths are split on blanks but never globbed.
+_pihpc_note_export_dirs() (
+	_paths=$(_pihpc_export_paths)
+	set -f
+	# shellcheck disable=SC2086 # paths without blanks, not globbed
+	_pihpc_note_new_dirs "$1" $_paths
+)
+
 # The NFS mounts of /home and /nfs from the storage node.  $1: the package.  A storage node
 # that is down must not fail the installation: the mounts are nofail and
 # are tried again at boot.
 _pihpc_nfs_client() {
-	# shellcheck disable=SC2046 # a list of paths without blanks
-	_pihpc_note_new_dirs "$1" $(pihpc config get nfs_exports | sed 's/([^)]*)//g')
+	_pihpc_note_export_dirs "$1"
 	pihpc fstab apply
 	# No storage node: the cluster has no shared file systems.
 	[ -n "$(pihpc config get storage)" ] || return 0
 	pihpc_booted || return 0
 	pihpc_systemd_reload
-	_exports=$(pihpc config get nfs_exports | sed 's/([^)]*)//g')
+	_exports=$(_pihpc_export_paths)
 	# Split on blanks, never globbed: a subshell keeps set -f here.
 	(
 		set -f
@@ -343,8 +356,7 @@ _pihpc_reload_exports() {
 }
 
 _pihpc_apply_storage() {
-	# shellcheck disable=SC2046 # a list of paths without blanks
-	_pihpc_note_new_dirs pihpc-storage $(pihpc config get nfs_exports | sed 's/([^)]*)//g')
+	_pihpc_note_export_dirs pihpc-storage
 	pihpc exports apply --no-reload
 	_pihpc_reload_exports
 	pihpc repo init
