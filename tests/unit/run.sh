@@ -56,12 +56,20 @@ for t in "$@"; do
 	passed=$((passed + ${p:-0}))
 	failed=$((failed + ${f:-0}))
 	skipped=$((skipped + ${s:-0}))
+	# A suite that did not report its failures, or no summary at all, did
+	# not run its tests: one failure, and "Bail out!" for the closing
+	# count of the top-level make check.
+	bail=no
 	if [ "$rc" != 0 ]; then
 		echo "FAIL $t (exit status $rc)"
-		[ -n "$f" ] || failed=$((failed + 1))
+		[ -n "$f" ] || bail=yes
 	elif [ -z "$p" ]; then
 		echo "FAIL $t (no cmocka summary)"
+		bail=yes
+	fi
+	if [ "$bail" = yes ]; then
 		failed=$((failed + 1))
+		echo "Bail out! $t did not run its tests"
 	fi
 done
 
