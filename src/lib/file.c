@@ -353,11 +353,22 @@ out:
 int
 pihpc_read_file(const char *path, struct strbuf *sb, char *err, size_t errlen)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/*
+	 * O_NONBLOCK: opening a FIFO nobody writes to would block for ever;
+	 * reading it once blocking again ends at once (no writer: EOF).
+	 */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	char buf[8192];
+	int flags;
 
 	if (fd < 0)
 		return pihpc_err_errno(err, errlen, "cannot open '%s'", path);
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		(void)pihpc_err_errno(err, errlen, "cannot open '%s'", path);
+		(void)close(fd);
+		return -1;
+	}
 	for (;;) {
 		ssize_t n = read(fd, buf, sizeof(buf));
 

@@ -22,7 +22,8 @@
  * kept (so callers can treat ENOENT specially) and fills [err].  Follows
  * symbolic links and reads pipes (/dev/stdin): for the caller's own input
  * and the kernel's files; anything shared or secret is read with
- * pihpc_read_regular().
+ * pihpc_read_regular().  A FIFO that nobody writes to reads as empty
+ * instead of blocking the open.
  */
 int pihpc_read_file(const char *path, struct strbuf *sb,
 		    char *err, size_t errlen);

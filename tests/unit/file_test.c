@@ -175,6 +175,25 @@ test_read_missing_file(void **state)
 }
 
 static void
+test_read_file_fifo_without_writer(void **state)
+{
+	struct strbuf p = STRBUF_INIT, sb = STRBUF_INIT;
+	char *d = _zoo(), err[512];
+
+	(void)state;
+	/* the caller's own input: a link is followed, a pipe read */
+	assert_int_equal(pihpc_read_file(tu_path(&p, d, "link"), &sb, err, sizeof(err)), 0);
+	assert_string_equal(sb.buf, "content\n");
+	/* a FIFO with no writer: empty at once, not a hang */
+	strbuf_reset(&sb);
+	assert_int_equal(pihpc_read_file(tu_path(&p, d, "fifo"), &sb, err, sizeof(err)), 0);
+	assert_int_equal(sb.len, 0);
+	strbuf_release(&p);
+	strbuf_release(&sb);
+	_zoo_free(d);
+}
+
+static void
 test_write_refuses_links_and_special_files(void **state)
 {
 	struct strbuf p = STRBUF_INIT, want = STRBUF_INIT, got = STRBUF_INIT;
@@ -459,6 +478,7 @@ main(void)
 		cmocka_unit_test(test_missing_directory_fails),
 		cmocka_unit_test(test_directory_target_fails_and_cleans_up),
 		cmocka_unit_test(test_read_missing_file),
+		cmocka_unit_test(test_read_file_fifo_without_writer),
 		cmocka_unit_test(test_write_refuses_links_and_special_files),
 		cmocka_unit_test(test_write_mode_sets_ids_through_descriptor),
 		cmocka_unit_test(test_open_regular),
