@@ -153,6 +153,8 @@ pihpc_scontrol_field(const char *line, const char *key, struct strbuf *val)
 	const char *p = line;
 
 	strbuf_reset(val);
+	if (!kl)	/* strstr() would find "" at every step, forever */
+		return 0;
 	while ((p = strstr(p, key)) != NULL) {
 		if ((p == line || p[-1] == ' ') && p[kl] == '=') {
 			p += kl + 1;

@@ -48,7 +48,8 @@ int pihpc_short_hostname(const struct pihpc_ctx *ctx, struct strbuf *name,
 
 /*
  * The value of [key] in one "scontrol -o show node" line ("NodeName=n1
- * Arch=... NodeAddr=10.0.0.2 ...") into [val]; 1 if found, else 0.
+ * Arch=... NodeAddr=10.0.0.2 ...") into [val]; 1 if found, else 0 (always
+ * 0 for an empty [key]).
  */
 int pihpc_scontrol_field(const char *line, const char *key,
 			 struct strbuf *val);

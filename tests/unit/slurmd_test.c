@@ -122,6 +122,10 @@ test_scontrol_field(void **state)
 	assert_int_equal(pihpc_scontrol_field(NODE_LINE("10.0.0.2"), "AllocTRES", &v), 1);
 	assert_string_equal(v.buf, "");
 	assert_int_equal(pihpc_scontrol_field("", "NodeAddr", &v), 0);
+	/* an empty key names no field (it used to loop forever) */
+	assert_int_equal(pihpc_scontrol_field(NODE_LINE("10.0.0.2"), "", &v), 0);
+	assert_int_equal(pihpc_scontrol_field("=x", "", &v), 0);
+	assert_string_equal(v.buf, "");
 	strbuf_release(&v);
 }
 
