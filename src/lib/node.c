@@ -61,6 +61,66 @@ pihpc_real_memory(unsigned long mem_total_mib)
 }
 
 int
+pihpc_meminfo_total(const char *fname, const char *text, unsigned long *mib,
+		    char *err, size_t errlen)
+{
+	static const char key[] = "MemTotal:";
+	const char *p, *end;
+
+	for (p = text; *p; p = *end ? end + 1 : end) {
+		const char *v;
+		unsigned long kb;
+		char *stop;
+
+		end = p + strcspn(p, "\n");
+		if (strncmp(p, key, strlen(key)))
+			continue;
+		v = p + strlen(key);
+		v += strspn(v, " \t");
+		/* strtoul() would take "-1" for the largest number */
+		if (*v < '0' || *v > '9')
+			break;
+		errno = 0;
+		kb = strtoul(v, &stop, 10);
+		if (errno)
+			break;
+		v = stop + strspn(stop, " \t");
+		if (!strncmp(v, "kB", 2))
+			v += 2;
+		if (v + strspn(v, " \t") != end)
+			break;
+		*mib = kb / 1024;
+		return 0;
+	}
+	if (!*p)
+		return pihpc_err(err, errlen, "no 'MemTotal' in '%s'", fname);
+	return pihpc_err(err, errlen, "cannot parse 'MemTotal' in '%s': '%.*s'",
+			 fname, (int)(end - p), p);
+}
+
+void
+pihpc_node_topology(struct pihpc_node *n, const long *pkg, const long *core,
+		    unsigned ncpu)
+{
+	unsigned i, j, npkg = 0, ncore = 0;
+
+	for (i = 0; i < ncpu; i++) {
+		for (j = 0; j < i && (pkg[j] != pkg[i] || core[j] != core[i]); j++)
+			;
+		if (j == i)
+			ncore++;
+		for (j = 0; j < i && pkg[j] != pkg[i]; j++)
+			;
+		if (j == i)
+			npkg++;
+	}
+	n->cpus = ncpu;
+	n->sockets = npkg;
+	n->cores_per_socket = npkg ? ncore / npkg : 0;
+	n->threads_per_core = ncore ? ncpu / ncore : 0;
+}
+
+int
 pihpc_cpulist_parse(const char *s, unsigned char *set, unsigned max)
 {
 	const char *p = s;
@@ -101,8 +161,7 @@ pihpc_node_detect(const struct pihpc_ctx *ctx, struct pihpc_node *n,
 	unsigned char *online = xmalloc(MAX_CPUS);
 	long *pkg = xmalloc(MAX_CPUS * sizeof(*pkg));
 	long *core = xmalloc(MAX_CPUS * sizeof(*core));
-	unsigned i, j, npkg = 0, ncore = 0;
-	const char *mem;
+	unsigned i, ncpu = 0;
 	int rc = -1;
 
 	memset(n, 0, sizeof(*n));
@@ -134,37 +193,23 @@ pihpc_node_detect(const struct pihpc_ctx *ctx, struct pihpc_node *n,
 			goto out;
 		if (p < 0)	/* some ARM kernels say -1 */
 			p = 0;
-		for (j = 0; j < n->cpus && (pkg[j] != p || core[j] != c); j++)
-			;
-		if (j == n->cpus)
-			ncore++;
-		for (j = 0; j < n->cpus && pkg[j] != p; j++)
-			;
-		if (j == n->cpus)
-			npkg++;
-		pkg[n->cpus] = p;
-		core[n->cpus] = c;
-		n->cpus++;
+		pkg[ncpu] = p;
+		core[ncpu] = c;
+		ncpu++;
 	}
-	if (!n->cpus) {
+	if (!ncpu) {
 		(void)pihpc_err(err, errlen, "no online CPUs in '%s'",
 				pihpc_path(ctx, CPU_DIR "/online", &path));
 		goto out;
 	}
-	n->sockets = npkg;
-	n->cores_per_socket = ncore / npkg;
-	n->threads_per_core = n->cpus / ncore;
+	pihpc_node_topology(n, pkg, core, ncpu);
 
 	pihpc_path(ctx, "/proc/meminfo", &path);
 	strbuf_reset(&text);
-	if (pihpc_read_file(path.buf, &text, err, errlen) < 0)
+	if (pihpc_read_file(path.buf, &text, err, errlen) < 0 ||
+	    pihpc_meminfo_total(path.buf, text.buf, &n->mem_total_mib, err,
+				errlen) < 0)
 		goto out;
-	mem = strstr(text.buf, "MemTotal:");
-	if (!mem || (mem != text.buf && mem[-1] != '\n')) {
-		(void)pihpc_err(err, errlen, "no 'MemTotal' in '%s'", path.buf);
-		goto out;
-	}
-	n->mem_total_mib = strtoul(mem + strlen("MemTotal:"), NULL, 10) / 1024;
 	n->real_memory = pihpc_real_memory(n->mem_total_mib);
 	if (!n->real_memory) {
 		(void)pihpc_err(err, errlen, "too little memory in '%s': %lu MiB",

@@ -30,6 +30,20 @@ unsigned long pihpc_real_memory(unsigned long mem_total_mib);
 int pihpc_node_detect(const struct pihpc_ctx *ctx, struct pihpc_node *n,
 		      char *err, size_t errlen);
 
+/*
+ * MemTotal of the /proc/meminfo text [text] ([fname] in messages), from kB
+ * to MiB, into [mib].  The line must read "MemTotal: N kB".
+ */
+int pihpc_meminfo_total(const char *fname, const char *text,
+			unsigned long *mib, char *err, size_t errlen);
+
+/*
+ * Set cpus, sockets, cores_per_socket and threads_per_core of [n] from the
+ * physical package and core ids of [ncpu] online CPUs (all 0 for none).
+ */
+void pihpc_node_topology(struct pihpc_node *n, const long *pkg,
+			 const long *core, unsigned ncpu);
+
 /* Parse a kernel CPU list ("0-3,6") into [set] of [max] flags. */
 int pihpc_cpulist_parse(const char *s, unsigned char *set, unsigned max);
 

@@ -149,6 +149,67 @@ test_errors(void **state)
 	tu_rmrf(r);
 }
 
+static void
+test_meminfo_total(void **state)
+{
+	unsigned long mib = 7;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(pihpc_meminfo_total("m", "MemTotal:       3977256 kB\nMemFree: 1 kB\n",
+					     &mib, err, sizeof(err)), 0);
+	assert_int_equal(mib, 3884);
+	assert_int_equal(pihpc_meminfo_total("m", "MemFree: 1 kB\nMemTotal: 2048 kB", &mib,
+					     err, sizeof(err)), 0);
+	assert_int_equal(mib, 2);
+	/* only a line that starts with the key counts */
+	assert_int_equal(pihpc_meminfo_total("m", "XMemTotal: 1 kB\nMemTotal: 4096 kB\n",
+					     &mib, err, sizeof(err)), 0);
+	assert_int_equal(mib, 4);
+	assert_int_equal(pihpc_meminfo_total("m", "MemFree: 1 kB\n", &mib, err,
+					     sizeof(err)), -1);
+	assert_string_equal(err, "no 'MemTotal' in 'm'");
+	/* strtoul() would take "-1" as the largest number */
+	assert_int_equal(pihpc_meminfo_total("m", "MemTotal: -1 kB\n", &mib, err,
+					     sizeof(err)), -1);
+	assert_string_equal(err, "cannot parse 'MemTotal' in 'm': 'MemTotal: -1 kB'");
+	assert_int_equal(pihpc_meminfo_total("m", "MemTotal: 99999999999999999999999 kB\n",
+					     &mib, err, sizeof(err)), -1);
+	assert_int_equal(pihpc_meminfo_total("m", "MemTotal: kB\n", &mib, err,
+					     sizeof(err)), -1);
+	assert_int_equal(pihpc_meminfo_total("m", "MemTotal: 12 MB\n", &mib, err,
+					     sizeof(err)), -1);
+	assert_int_equal(pihpc_meminfo_total("m", "MemTotal: 12 kB junk\n", &mib, err,
+					     sizeof(err)), -1);
+}
+
+static void
+test_topology(void **state)
+{
+	/* two packages of two cores with two threads each */
+	static const long pkg[] = { 0, 0, 1, 1, 0, 0, 1, 1 };
+	static const long core[] = { 0, 1, 0, 1, 0, 1, 0, 1 };
+	struct pihpc_node n;
+
+	(void)state;
+	pihpc_node_topology(&n, pkg, core, 8);
+	assert_int_equal(n.cpus, 8);
+	assert_int_equal(n.sockets, 2);
+	assert_int_equal(n.cores_per_socket, 2);
+	assert_int_equal(n.threads_per_core, 2);
+	pihpc_node_topology(&n, pkg, core, 1);
+	assert_int_equal(n.cpus, 1);
+	assert_int_equal(n.sockets, 1);
+	assert_int_equal(n.cores_per_socket, 1);
+	assert_int_equal(n.threads_per_core, 1);
+	/* no CPUs: nothing to divide by */
+	pihpc_node_topology(&n, pkg, core, 0);
+	assert_int_equal(n.cpus, 0);
+	assert_int_equal(n.sockets, 0);
+	assert_int_equal(n.cores_per_socket, 0);
+	assert_int_equal(n.threads_per_core, 0);
+}
+
 int
 main(void)
 {
@@ -158,6 +219,8 @@ main(void)
 		cmocka_unit_test(test_offline_cpus_and_arm_package_id),
 		cmocka_unit_test(test_real_memory_rounding),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_meminfo_total),
+		cmocka_unit_test(test_topology),
 	};
 
 	return cmocka_run_group_tests_name("node", tests, NULL, NULL);
