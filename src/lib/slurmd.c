@@ -161,7 +161,7 @@ pihpc_scontrol_field(const char *line, const char *key, struct strbuf *val)
 			strbuf_add(val, p, strcspn(p, " \t\n"));
 			return 1;
 		}
-		p += kl;
+		p++;	/* matches may overlap */
 	}
 	return 0;
 }

@@ -126,6 +126,9 @@ test_scontrol_field(void **state)
 	assert_int_equal(pihpc_scontrol_field(NODE_LINE("10.0.0.2"), "", &v), 0);
 	assert_int_equal(pihpc_scontrol_field("=x", "", &v), 0);
 	assert_string_equal(v.buf, "");
+	/* a match that overlaps a rejected one is still found */
+	assert_int_equal(pihpc_scontrol_field("a a a=1", "a a", &v), 1);
+	assert_string_equal(v.buf, "1");
 	strbuf_release(&v);
 }
 
