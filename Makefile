@@ -103,7 +103,7 @@ check:
 	@tests/check-summary.sh $(BUILD)/check.log
 	@exit $$(cat $(BUILD)/.check.rc)
 
-check-all: check-unit lint-c check-shell check-lint check-suites
+check-all: check-unit lint-c check-shell check-lint check-fuzz check-suites
 
 # check-fresh, check-piuparts and check-cluster: one lane per release, the
 # lanes side by side (tests/suites.sh).
@@ -115,6 +115,18 @@ check-unit: deps
 
 lint-c: deps
 	$(MAKE) -C src lint
+
+# libFuzzer harnesses of the library (tests/fuzz/*_fuzz.c, built with
+# clang into build/fuzz): FUZZ_SECONDS (default 60) each; new inputs are
+# kept in build/fuzz/corpus, findings in build/fuzz/artifacts.
+.PHONY: fuzz check-fuzz
+fuzz: deps
+	$(MAKE) -C tests/fuzz run
+
+# Every committed input of tests/fuzz/corpus replayed, then
+# FUZZ_CHECK_SECONDS (default 10) of fuzzing per harness.
+check-fuzz: deps
+	$(MAKE) -C tests/fuzz check
 
 check-shell: deps
 	shellcheck -x $(SHELL_FILES)

@@ -20,7 +20,8 @@ set_packages() {
 	case $1 in
 	test)
 		echo "$HARNESS cppcheck clang-tidy dpkg-dev lintian shellcheck sharness
-			valgrind libcmocka-dev reprepro fakeroot piuparts autopkgtest"
+			valgrind libcmocka-dev reprepro fakeroot piuparts autopkgtest
+			clang libclang-rt-dev"
 		;;
 	slurm) echo "apt-utils mmdebstrap arch-test util-linux" ;;
 	# arch-test: mmdebstrap asks it whether the kernel runs the foreign
