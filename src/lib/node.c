@@ -145,12 +145,14 @@ pihpc_cpulist_parse(const char *s, unsigned char *set, unsigned max)
 			return -1;
 		for (i = lo; i <= hi; i++)
 			set[i] = 1;
-		if (*p == ',')
+		/* a comma must be followed by another range */
+		if (*p == ',' && p[1] >= '0' && p[1] <= '9')
 			p++;
 		else if (*p && *p != '\n')
 			return -1;
 	}
-	return 0;
+	/* one line: at most a final newline */
+	return *p && p[1] ? -1 : 0;
 }
 
 int

@@ -44,7 +44,10 @@ int pihpc_meminfo_total(const char *fname, const char *text,
 void pihpc_node_topology(struct pihpc_node *n, const long *pkg,
 			 const long *core, unsigned ncpu);
 
-/* Parse a kernel CPU list ("0-3,6") into [set] of [max] flags. */
+/*
+ * Parse a kernel CPU list ("0-3,6", at most a final newline) into [set] of
+ * [max] flags; -1 if it is anything else.
+ */
 int pihpc_cpulist_parse(const char *s, unsigned char *set, unsigned max);
 
 #endif /* PIHPC_NODE_H */

@@ -5,7 +5,8 @@
  * the online CPU list, each CPU's package and core id, and MemTotal.
  * Input: CPU LIST %% MEMINFO %% "PACKAGE CORE" lines, one per online
  * CPU (missing ones: package 0, core = CPU number).  Properties:
- *   - a CPU list that parses prints back ("0-3,6") to the same set;
+ *   - a CPU list parses exactly when it has the kernel's syntax, and
+ *     prints back ("0-3,6") to the same set;
  *   - the topology is at least one socket, core and thread, and never
  *     more CPUs than are online;
  *   - RealMemory is a multiple of 16 MiB, at least 64 MiB below MemTotal;
@@ -38,6 +39,39 @@ _print_cpulist(const unsigned char *set, unsigned max, struct strbuf *sb)
 			strbuf_addf(sb, "-%u", j);
 		i = j + 1;
 	}
+}
+
+/*
+ * The kernel's CPU list syntax, spelled out: ranges N or N-M (N <= M <
+ * [max]) joined by commas, at most a final newline.
+ */
+static int
+_cpulist_valid(const char *s, unsigned max)
+{
+	const char *p = s;
+
+	while (*p && *p != '\n') {
+		unsigned long lo, hi;
+
+		if (*p < '0' || *p > '9')
+			return 0;
+		for (lo = 0; *p >= '0' && *p <= '9'; p++)	/* capped at max */
+			lo = lo >= max ? max : lo * 10 + (unsigned long)(*p - '0');
+		hi = lo;
+		if (*p == '-') {
+			if (*++p < '0' || *p > '9')
+				return 0;
+			for (hi = 0; *p >= '0' && *p <= '9'; p++)
+				hi = hi >= max ? max : hi * 10 + (unsigned long)(*p - '0');
+		}
+		if (hi < lo || hi >= max)
+			return 0;
+		if (*p == ',' && p[1] && p[1] != '\n')
+			p++;
+		else if (*p && *p != '\n')
+			return 0;
+	}
+	return !*p || !p[1];
 }
 
 /* Abort unless [params] says [key]=[want]. */
@@ -107,6 +141,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&n, 0, sizeof(n));
 
 	cpus_ok = pihpc_cpulist_parse(list, set, MAX_CPUS) == 0;
+	FUZZ_ASSERT(cpus_ok == _cpulist_valid(list, MAX_CPUS),
+		    "CPU list '%s' %s", list, cpus_ok ? "accepted" : "refused");
 	if (cpus_ok) {
 		_print_cpulist(set, MAX_CPUS, &printed);
 		FUZZ_ASSERT(pihpc_cpulist_parse(printed.buf, set2, MAX_CPUS) == 0 &&

@@ -145,6 +145,13 @@ test_errors(void **state)
 	assert_int_equal(pihpc_cpulist_parse("0-8", set, 8), -1);
 	assert_int_equal(pihpc_cpulist_parse("0,2-3", set, 8), 0);
 	assert_int_equal(set[0] + set[1] + set[2] + set[3], 3);
+	assert_int_equal(pihpc_cpulist_parse("0-3\n", set, 8), 0);
+	/* only what the kernel writes: no stray commas, one line */
+	assert_int_equal(pihpc_cpulist_parse("0,", set, 8), -1);
+	assert_int_equal(pihpc_cpulist_parse(",0", set, 8), -1);
+	assert_int_equal(pihpc_cpulist_parse("0,,1", set, 8), -1);
+	assert_int_equal(pihpc_cpulist_parse("0-1\n2", set, 8), -1);
+	assert_int_equal(pihpc_cpulist_parse("0-1\n\n", set, 8), -1);
 	strbuf_release(&want);
 	tu_rmrf(r);
 }
