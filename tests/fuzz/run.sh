@@ -79,7 +79,12 @@ for name in "$@"; do
 	new=$(stat new_units_added "$log")
 	rss=$(stat peak_rss_mb "$log")
 	cov=$(sed -n 's/^#[0-9]*[[:space:]]*DONE[[:space:]]*cov: \([0-9]*\) ft: \([0-9]*\).*/cov \1, features \2/p' "$log" | tail -n 1)
-	summary="fuzz $name: ${replayed} corpus files replayed, ${runs:-0} runs in ${took} s, ${cov:-no coverage}, ${new:-0} new inputs, peak RSS ${rss:-?} MB"
+	if [ "$mode" = check ]; then
+		what="$replayed corpus files replayed"
+	else
+		what="$(find "$work" -type f | wc -l) inputs in $work"
+	fi
+	summary="fuzz $name: $what, ${runs:-0} runs in ${took} s, ${cov:-no coverage}, ${new:-0} new inputs, peak RSS ${rss:-?} MB"
 	if [ $rc -ne 0 ]; then
 		tail -n 40 "$log"
 		echo "$summary: FAIL (exit $rc; log: $log; findings: $(find "$art" -type f -newermt "@$start" | tr '\n' ' '))"
