@@ -13,15 +13,16 @@
 static size_t
 _count_lines(const struct strbuf *sb, const char *marker)
 {
-	size_t n = 0, ml = strlen(marker), p = 0;
+	const char *p = sb->buf, *end = sb->buf + sb->len;
+	size_t n = 0, ml = strlen(marker);
 
-	while (p < sb->len) {
-		const char *nl = memchr(sb->buf + p, '\n', sb->len - p);
-		size_t q = nl ? (size_t)(nl - sb->buf) : sb->len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
 
-		if (q - p == ml && !memcmp(sb->buf + p, marker, ml))
+		if ((size_t)(e - p) == ml && !memcmp(p, marker, ml))
 			n++;
-		p = q + 1;
+		p = e + 1;
 	}
 	return n;
 }

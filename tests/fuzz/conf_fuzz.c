@@ -315,8 +315,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct strlist errs = STRLIST_INIT;
 	struct pihpc_conf c;
-	char err[1024];
-	int rc, k;
+	int rc;
 
 	if (_too_many_nodes((const char *)data, size))
 		return -1;	/* not added to the corpus */
@@ -326,6 +325,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT((rc == 0) == (errs.nr == 0), "parse returned %d with %zu errors",
 		    rc, errs.nr);
 	if (rc == 0) {
+		char err[1024];
+		int k;
+
 		for (k = 0; k < PIHPC_NKEYS; k++)
 			FUZZ_ASSERT(pihpc_conf_check_value(
 					pihpc_conf_key_name((enum pihpc_key)k),

@@ -128,8 +128,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned char *set = xmalloc(MAX_CPUS), *set2 = xmalloc(MAX_CPUS);
 	long *pkg = xmalloc(MAX_CPUS * sizeof(*pkg));
 	long *core = xmalloc(MAX_CPUS * sizeof(*core));
-	char *list, *meminfo, *topo, *t, err[512];
-	unsigned i, ncpu = 0;
+	char *list, *meminfo, *topo, err[512];
+	unsigned ncpu = 0;
 	unsigned long mib = 0;
 	struct pihpc_node n;
 	int cpus_ok, mem_ok;
@@ -144,6 +144,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(cpus_ok == _cpulist_valid(list, MAX_CPUS),
 		    "CPU list '%s' %s", list, cpus_ok ? "accepted" : "refused");
 	if (cpus_ok) {
+		const char *t;
+		unsigned i;
+
 		_print_cpulist(set, MAX_CPUS, &printed);
 		FUZZ_ASSERT(pihpc_cpulist_parse(printed.buf, set2, MAX_CPUS) == 0 &&
 			    !memcmp(set, set2, MAX_CPUS),
