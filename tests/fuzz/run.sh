@@ -93,4 +93,14 @@ for name in "$@"; do
 		echo "$summary: ok"
 	fi
 done
+# Every committed corpus has a harness to replay it.
+if [ "$mode" = check ]; then
+	for dir in "$here"/corpus/*/; do
+		name=$(basename "$dir")
+		if [ ! -f "$here/${name}_fuzz.c" ]; then
+			echo "fuzz $name: FAIL corpus/$name has no ${name}_fuzz.c"
+			failed=1
+		fi
+	done
+fi
 exit $failed
