@@ -141,6 +141,10 @@ pihpc_short_hostname(const struct pihpc_ctx *ctx, struct strbuf *name,
 		strbuf_trim(name);
 		if (!name->len)
 			rc = pihpc_err(err, errlen, "this host has no name");
+		else if (pihpc_check_hostname(name->buf) < 0)
+			rc = pihpc_err(err, errlen,
+				       "this host's name is not a host name: '%s'",
+				       name->buf);
 	}
 	strbuf_release(&path);
 	return rc;

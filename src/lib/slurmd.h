@@ -41,7 +41,8 @@ int pihpc_slurmd_env(const struct pihpc_ctx *ctx, const struct pihpc_conf *c,
 
 /*
  * This host's short name: uname(2) on the real root, else the first line
- * of ROOT/etc/hostname; cut at the first dot.
+ * of ROOT/etc/hostname; cut at the first dot.  -1 unless that is a valid
+ * host name.
  */
 int pihpc_short_hostname(const struct pihpc_ctx *ctx, struct strbuf *name,
 			 char *err, size_t errlen);

@@ -146,6 +146,15 @@ test_short_hostname(void **state)
 	tu_write(r, "etc/hostname", "\n");
 	assert_int_equal(pihpc_short_hostname(&ctx, &name, err, sizeof(err)), -1);
 	assert_string_equal(err, "this host has no name");
+	/* it becomes an argument of scontrol: nothing but a host name */
+	tu_write(r, "etc/hostname", "rp node\n");
+	assert_int_equal(pihpc_short_hostname(&ctx, &name, err, sizeof(err)), -1);
+	assert_string_equal(err, "this host's name is not a host name: 'rp node'");
+	tu_write(r, "etc/hostname", "-rpnode02\n");
+	assert_int_equal(pihpc_short_hostname(&ctx, &name, err, sizeof(err)), -1);
+	tu_write(r, "etc/hostname", " rpnode03 \n");
+	assert_int_equal(pihpc_short_hostname(&ctx, &name, err, sizeof(err)), 0);
+	assert_string_equal(name.buf, "rpnode03");
 	ctx.root = NULL;
 	assert_int_equal(pihpc_short_hostname(&ctx, &name, err, sizeof(err)), 0);
 	assert_non_null(name.buf[0]);
