@@ -4,8 +4,8 @@
  * Input: the expression.  Properties, when it expands:
  *   - an error leaves a message;
  *   - compressing the names gives an expression that expands to the same
- *     names without duplicates (as a set: groups keep the order of their
- *     first name, numbers in a group are sorted, see hostlist.h);
+ *     names without duplicates, and whose comma-separated groups come in
+ *     the order of their first name in the input (see hostlist.h);
  *   - compressing that again gives the same expression.
  */
 #include "fuzz.h"
@@ -15,6 +15,56 @@
  * made linear, more names than this make a run slow, not wrong.
  */
 #define COMPRESS_MAX 2048
+
+/* Index of the first [name] in [names], which holds it. */
+static size_t
+_first(const struct strlist *names, const char *name)
+{
+	size_t i;
+
+	for (i = 0; strcmp(names->v[i], name); i++)
+		;
+	return i;
+}
+
+/*
+ * Abort unless the groups of [hl] (split at commas outside brackets)
+ * start, in order, with names ever later in [names].
+ */
+static void
+_check_group_order(const char *hl, const struct strlist *names)
+{
+	const char *p = hl;
+	size_t prev = 0, n = 0;
+
+	while (*p) {
+		struct strlist g = STRLIST_INIT;
+		char *item, err[512];
+		size_t len = 0, i, first = (size_t)-1;
+		int depth = 0;
+
+		for (; p[len] && (depth || p[len] != ','); len++)
+			depth += p[len] == '[' ? 1 : p[len] == ']' ? -1 : 0;
+		item = xstrndup(p, len);
+		FUZZ_ASSERT(pihpc_hostlist_expand(item, &g, err, sizeof(err)) == 0,
+			    "group '%s' of '%s': %s", item, hl, err);
+		for (i = 0; i < g.nr; i++) {
+			size_t f = _first(names, g.v[i]);
+
+			if (f < first)
+				first = f;
+		}
+		FUZZ_ASSERT(!n || first > prev,
+			    "group '%s' of '%s' is out of order", item, hl);
+		prev = first;
+		n++;
+		free(item);
+		strlist_clear(&g);
+		p += len;
+		if (*p)
+			p++;
+	}
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -48,6 +98,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(!strcmp(hl.buf, hl2.buf),
 		    "'%s' compresses to '%s', then to '%s'", expr, hl.buf,
 		    hl2.buf);
+
+	_check_group_order(hl.buf, &names);
 
 	distinct = back.nr;
 	fuzz_sort_unique(&back);
