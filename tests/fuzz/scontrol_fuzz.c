@@ -5,8 +5,8 @@
  *   - pihpc_scontrol_field() finds KEY (and the keys pihpc reads) only
  *     as a whole "KEY=" word, and its value is that word's rest;
  *   - pihpc_node_join() on OUTPUT succeeds exactly when a line describes
- *     the node, and then sets the address the hosts key gives it only
- *     when NodeAddr differs;
+ *     the node, and then sets the address the hosts key gives it exactly
+ *     when the NodeAddr of the node's first line differs;
  *   - pihpc_node_leave() with OUTPUT as scontrol's complaint either
  *     succeeds or says why.
  */
@@ -19,6 +19,7 @@ struct canned {
 	unsigned calls;
 	long clock;
 	int updated;		/* "scontrol update" was run */
+	struct strbuf update;	/* its arguments */
 };
 
 static int
@@ -33,6 +34,7 @@ _run(void *data, char *const argv[], const char *in, size_t inlen,
 	FUZZ_ASSERT(c->calls < 100, "%u calls", c->calls);
 	if (!strcmp(argv[1], "update")) {
 		c->updated = 1;
+		strbuf_addf(&c->update, "%s %s", argv[2], argv[3]);
 		return 0;
 	}
 	if (c->rc) {
@@ -90,9 +92,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_part part[3];
 	struct pihpc_runner r = { _run, _sleep, _now, NULL };
-	struct canned c = { NULL, 0, 0, 0, 0 };
+	struct canned c = { NULL, 0, 0, 0, 0, STRBUF_INIT };
 	struct strlist done = STRLIST_INIT;
 	struct strbuf warning = STRBUF_INIT, v = STRBUF_INIT;
+	struct strbuf addr = STRBUF_INIT, want = STRBUF_INIT;
 	struct pihpc_conf conf;
 	char *name, *key, *out, *p, err[1024];
 	int rc, timed_out = 0, listed = 0;
@@ -109,9 +112,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		_field(line, key);
 		_field(line, "NodeName");
 		_field(line, "NodeAddr");
-		if (pihpc_scontrol_field(line, "NodeName", &v) &&
-		    !strcmp(v.buf, name))
+		/* join takes the first line that names the node */
+		if (!listed && pihpc_scontrol_field(line, "NodeName", &v) &&
+		    !strcmp(v.buf, name)) {
 			listed = 1;
+			(void)pihpc_scontrol_field(line, "NodeAddr", &addr);
+		}
 		free(line);
 		p += n;
 		if (*p)
@@ -130,6 +136,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(rc == 0 || err[0], "join failed without a message");
 	FUZZ_ASSERT(c.updated == (int)done.nr, "address changed %d, reported %zu",
 		    c.updated, done.nr);
+	/* the hosts key's address, set only where it differs */
+	if (listed && pihpc_conf_host_addr(&conf, name, &v) &&
+	    strcmp(v.buf, addr.buf))
+		strbuf_addf(&want, "nodename=%s nodeaddr=%s", name, v.buf);
+	FUZZ_ASSERT(!strcmp(c.update.buf, want.buf),
+		    "scontrol update '%s', want '%s'", c.update.buf, want.buf);
 
 	c.rc = 1;
 	c.calls = 0;
@@ -143,6 +155,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	strlist_clear(&done);
 	strbuf_release(&warning);
 	strbuf_release(&v);
+	strbuf_release(&addr);
+	strbuf_release(&want);
+	strbuf_release(&c.update);
 	free(name);
 	free(key);
 	free(out);
