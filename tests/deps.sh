@@ -40,7 +40,7 @@ packages() {
 	[ $# -gt 0 ] || set -- test
 	for s in "$@"; do
 		set_packages "$s"
-	done | tr -s ' \t' '\n\n' | sed '/^$/d' | sort -u
+	done | tr -s ' \t' '\n' | sed '/^$/d' | sort -u
 }
 
 missing() {
