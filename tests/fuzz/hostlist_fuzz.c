@@ -2,7 +2,7 @@
  * hostlist_fuzz.c - one hostlist expression: expand, compress, expand.
  *
  * Input: the expression.  Properties, when it expands:
- *   - an error leaves a message;
+ *   - an error leaves a message and no names;
  *   - compressing the names gives an expression that expands to the same
  *     names without duplicates, and whose comma-separated groups come in
  *     the order of their first name in the input (see hostlist.h);
@@ -10,21 +10,53 @@
  */
 #include "fuzz.h"
 
-/*
- * Compression compares each name with every group so far; until that is
- * made linear, more names than this make a run slow, not wrong.
- */
-#define COMPRESS_MAX 2048
+/* A name and where it first comes in the input. */
+struct at {
+	const char *name;
+	size_t pos;
+};
 
-/* Index of the first [name] in [names], which holds it. */
-static size_t
-_first(const struct strlist *names, const char *name)
+static int
+_cmp_at(const void *a, const void *b)
 {
+	const struct at *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* [names] sorted by name, then position: a first-position index. */
+static struct at *
+_index(const struct strlist *names)
+{
+	struct at *idx = xmalloc((names->nr ? names->nr : 1) * sizeof(*idx));
 	size_t i;
 
-	for (i = 0; strcmp(names->v[i], name); i++)
-		;
-	return i;
+	for (i = 0; i < names->nr; i++) {
+		idx[i].name = names->v[i];
+		idx[i].pos = i;
+	}
+	qsort(idx, names->nr, sizeof(*idx), _cmp_at);
+	return idx;
+}
+
+/* Position of the first [name] in the input, which holds it. */
+static size_t
+_first(const struct at *idx, size_t n, const char *name)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(idx[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	FUZZ_ASSERT(lo < n && !strcmp(idx[lo].name, name),
+		    "'%s' was not in the input", name);
+	return idx[lo].pos;
 }
 
 /*
@@ -34,6 +66,7 @@ _first(const struct strlist *names, const char *name)
 static void
 _check_group_order(const char *hl, const struct strlist *names)
 {
+	struct at *idx = _index(names);
 	const char *p = hl;
 	size_t prev = 0, n = 0;
 
@@ -49,7 +82,7 @@ _check_group_order(const char *hl, const struct strlist *names)
 		FUZZ_ASSERT(pihpc_hostlist_expand(item, &g, err, sizeof(err)) == 0,
 			    "group '%s' of '%s': %s", item, hl, err);
 		for (i = 0; i < g.nr; i++) {
-			size_t f = _first(names, g.v[i]);
+			size_t f = _first(idx, names->nr, g.v[i]);
 
 			if (f < first)
 				first = f;
@@ -64,6 +97,7 @@ _check_group_order(const char *hl, const struct strlist *names)
 		if (*p)
 			p++;
 	}
+	free(idx);
 }
 
 int
@@ -78,13 +112,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err[0] = '\0';
 	if (pihpc_hostlist_expand(expr, &names, err, sizeof(err)) < 0) {
 		FUZZ_ASSERT(err[0], "expansion failed without a message");
+		FUZZ_ASSERT(!names.nr, "failed expansion left %zu names",
+			    names.nr);
 		goto out;
 	}
 	FUZZ_ASSERT(names.nr > 0 && names.nr <= PIHPC_HOSTLIST_MAX,
 		    "'%s' expands to %zu names", expr, names.nr);
-	if (names.nr > COMPRESS_MAX)
-		goto out;
-
 	FUZZ_ASSERT(pihpc_hostlist_compress(names.v, names.nr, &hl, err,
 					    sizeof(err)) == 0,
 		    "cannot compress the names of '%s': %s", expr, err);

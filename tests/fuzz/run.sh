@@ -52,11 +52,12 @@ for name in "$@"; do
 
 	replayed=0
 	if [ "$mode" = check ]; then
-		# Whole files, not cut at -max_len: reproducers stay exact.
+		# Whole files, not cut at -max_len: reproducers stay exact;
+		# those of slow cases get more time.
 		replayed=$(find "$corpus" -type f | wc -l)
 		if [ "$replayed" -gt 0 ] &&
 			! find "$corpus" -type f -print0 | sort -z |
-			xargs -0 "$bin" -timeout=10 -rss_limit_mb=2048 \
+			xargs -0 "$bin" -timeout=30 -rss_limit_mb=2048 \
 				>>"$log" 2>&1; then
 			tail -n 30 "$log"
 			echo "fuzz $name: FAIL replaying $corpus (log: $log)"
@@ -72,9 +73,10 @@ for name in "$@"; do
 
 	start=$(date +%s)
 	# shellcheck disable=SC2086 # $opts and $dict are lists of flags
-	"$bin" $opts $dict -max_total_time="$seconds" -timeout=10 \
-		-rss_limit_mb=2048 -print_final_stats=1 \
-		-artifact_prefix="$art/" "$work" "$corpus" >>"$log" 2>&1
+	# (NAME.options come last: they may set another -timeout.)
+	"$bin" -timeout=10 -rss_limit_mb=2048 $dict \
+		-max_total_time="$seconds" -print_final_stats=1 \
+		-artifact_prefix="$art/" $opts "$work" "$corpus" >>"$log" 2>&1
 	rc=$?
 	took=$(($(date +%s) - start))
 	runs=$(stat number_of_executed_units "$log")
