@@ -159,7 +159,7 @@ check-vm: deb deps-vm
 
 # The demo's nodes run the host's release (bookworm elsewhere); SUITE=...
 # picks another.
-HOST_SUITE := $(shell . /etc/os-release 2>/dev/null; case "$$VERSION_CODENAME" in trixie) echo trixie;; *) echo bookworm;; esac)
+HOST_SUITE := $(shell . /etc/os-release 2>/dev/null; case "$$VERSION_CODENAME" in (trixie) echo trixie;; (*) echo bookworm;; esac)
 SUITE ?= $(HOST_SUITE)
 
 demo: deb

@@ -1,5 +1,5 @@
 #!/bin/bash
-# shellcheck disable=SC2016,SC2317 # single-quoted bodies are eval'd by sharness; functions run from them
+# shellcheck disable=SC2016,SC2034,SC2317 # single-quoted bodies are eval'd by sharness; functions run from them
 test_description='autopkgtest: debian/tests on a booted node
 
 Boots one node whose name and address are not the seed'"'"'s defaults

@@ -134,6 +134,7 @@ for SUITE in "$@"; do
 	if [ "$ok" = yes ]; then
 		# Up to where each target starts its real work: its packages,
 		# then the commands it starts with.
+		# shellcheck disable=SC2016 # expanded in the container
 		step "set-up of slurm-debs, check-arm64, check-vm, bench" "$root" '
 			make deps-slurm deps-arm64 deps-vm deps-bench
 			for c in mmdebstrap arch-test unshare apt-ftparchive qemu-aarch64-static \
