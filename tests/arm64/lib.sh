@@ -33,7 +33,7 @@
 : "${PIHPC_TEST_CACHE:=/var/cache/pihpc-test}"
 PIHPC_ARM64_SUITE=bookworm
 # Downloaded only into the rootfs' apt cache (with their dependencies).
-PIHPC_ARM64_PACKAGES=(slurmd slurm-client munge ucf passwd libmunge2 debconf)
+PIHPC_ARM64_PACKAGES=(slurmd slurm-client munge ucf passwd libmunge2 libsodium23 debconf)
 PIHPC_ARM64_SOURCES=/etc/apt/sources.list.d/pihpc-arm64.list
 PIHPC_ARM64_LIB=$(readlink -f "${BASH_SOURCE[0]}")
 # shellcheck disable=SC2034 # used by the tests

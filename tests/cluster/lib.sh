@@ -72,7 +72,7 @@ PIHPC_NODE_PACKAGES=(
 	slurmctld slurmd slurmdbd slurm-client munge libmunge2
 	default-mysql-server mariadb-server nfs-kernel-server nfs-common
 	ucf debconf adduser passwd busybox reprepro gnupg chrony
-	libpmix-dev man-db autopkgtest
+	libpmix-dev man-db autopkgtest libsodium23
 )
 # The Debian release of the nodes (bookworm or trixie), each with its own
 # Slurm from the archive.  One build of the packages serves both.
@@ -378,6 +378,9 @@ pihpc_node_start() {
 			cat /sys/fs/cgroup/cpuset/cpuset.mems >"/sys/fs/cgroup/cpuset/$cg/cpuset.mems"
 		fi
 	done
+	# The machine name is the run's own (nspawn keeps per-machine state in
+	# /run/systemd/nspawn, which runs side by side would share); the host
+	# name inside is the node's.
 	# shellcheck disable=SC2016 # expanded by the launcher shell
 	setsid bash -c '
 		pidfile=$1 cg=$2; shift 2
@@ -387,7 +390,8 @@ pihpc_node_start() {
 		echo $$ >"$pidfile"
 		exec "$@"' launcher "$d/nspawn.pid" "$cg" \
 		systemd-nspawn -q -D "$d/root" -b --register=no --keep-unit \
-		--machine="$name" --network-namespace-path="/run/netns/$(pihpc_ns "$name")" \
+		--machine="pihpc-$PIHPC_RUN-$name" --hostname="$name" \
+		--network-namespace-path="/run/netns/$(pihpc_ns "$name")" \
 		--console=read-only --link-journal=no --resolv-conf=off --timezone=off \
 		--bind="$st/nfs:/nfs" \
 		</dev/null >"$d/console.log" 2>&1 &

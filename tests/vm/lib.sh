@@ -73,7 +73,7 @@ PIHPC_VM_INCLUDE=(
 # pihpc-storage and pihpc-compute depend on.
 PIHPC_VM_DOWNLOAD=(
 	ucf passwd busybox gnupg nfs-kernel-server reprepro
-	chrony libpmix-dev munge nfs-common slurm-client slurmd
+	chrony libpmix-dev munge nfs-common slurm-client slurmd libsodium23
 )
 PIHPC_SUITE=bookworm
 PIHPC_VM_DISK_SIZE=3G
