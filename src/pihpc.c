@@ -1,6 +1,7 @@
 /*
  * pihpc.c - entry point: global options, then dispatch to cmd_<name>().
  */
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,10 @@
 #define PIHPC_VERSION "0"
 #endif
 
+#ifndef LOCALEDIR
+#define LOCALEDIR "/usr/share/locale"
+#endif
+
 #define PIHPC_USAGE "pihpc [--root DIR] COMMAND [ARGS]"
 
 struct cmd_struct {
@@ -23,23 +28,23 @@ struct cmd_struct {
 
 /* Sorted by name. */
 static const struct cmd_struct commands[] = {
-	{ "accounting", cmd_accounting, "register the cluster, account and users in slurmdbd" },
-	{ "block", cmd_block, "set or remove a managed block in a file" },
-	{ "cmdline", cmd_cmdline, "kernel command line words and cgroup check" },
-	{ "config", cmd_config, "check, get, set or dump /etc/pihpc/cluster.conf" },
-	{ "db", cmd_db, "create or drop slurmdbd's MariaDB database" },
-	{ "dirs", cmd_dirs, "create Slurm's directories with owners and modes" },
-	{ "exports", cmd_exports, "apply or remove the NFS exports in /etc/exports" },
-	{ "fstab", cmd_fstab, "apply or remove the NFS mounts in /etc/fstab" },
-	{ "hostlist", cmd_hostlist, "expand or compress Slurm hostlists" },
-	{ "hosts", cmd_hosts, "apply or remove the cluster's block in /etc/hosts" },
-	{ "join", cmd_join, "join tokens and the service that gives nodes the munge key" },
-	{ "munge", cmd_munge, "check MUNGE; generate, publish, install the cluster key" },
-	{ "node", cmd_node, "detect this node's hardware; join or leave the cluster" },
-	{ "render", cmd_render, "render slurm.conf and cgroup.conf from templates" },
-	{ "repo", cmd_repo, "the storage node's signed apt repository" },
-	{ "slurmd", cmd_slurmd, "write the options of this node's slurmd" },
-	{ "user", cmd_user, "ensure the slurm user and group ids" },
+	{ "accounting", cmd_accounting, N_("register the cluster, account and users in slurmdbd") },
+	{ "block", cmd_block, N_("set or remove a managed block in a file") },
+	{ "cmdline", cmd_cmdline, N_("kernel command line words and cgroup check") },
+	{ "config", cmd_config, N_("check, get, set or dump /etc/pihpc/cluster.conf") },
+	{ "db", cmd_db, N_("create or drop slurmdbd's MariaDB database") },
+	{ "dirs", cmd_dirs, N_("create Slurm's directories with owners and modes") },
+	{ "exports", cmd_exports, N_("apply or remove the NFS exports in /etc/exports") },
+	{ "fstab", cmd_fstab, N_("apply or remove the NFS mounts in /etc/fstab") },
+	{ "hostlist", cmd_hostlist, N_("expand or compress Slurm hostlists") },
+	{ "hosts", cmd_hosts, N_("apply or remove the cluster's block in /etc/hosts") },
+	{ "join", cmd_join, N_("join tokens and the service that gives nodes the munge key") },
+	{ "munge", cmd_munge, N_("check MUNGE; generate, publish, install the cluster key") },
+	{ "node", cmd_node, N_("detect this node's hardware; join or leave the cluster") },
+	{ "render", cmd_render, N_("render slurm.conf and cgroup.conf from templates") },
+	{ "repo", cmd_repo, N_("the storage node's signed apt repository") },
+	{ "slurmd", cmd_slurmd, N_("write the options of this node's slurmd") },
+	{ "user", cmd_user, N_("ensure the slurm user and group ids") },
 };
 
 /*****************************************************************************
@@ -51,18 +56,41 @@ _help(void)
 {
 	size_t i;
 
-	(void)printf("usage: %s\n\n"
+	(void)printf(_("usage: %s\n\n"
 		     "Turn Debian machines into a Slurm cluster; see pihpc(8).\n\n"
 		     "Options:\n"
 		     "  --root DIR     work on the tree under DIR (also PIHPC_ROOT)\n"
 		     "  -h, --help     show this help\n"
 		     "  --version      show the version\n\n"
-		     "Commands:\n", PIHPC_USAGE);
+		     "Commands:\n"), PIHPC_USAGE);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		(void)printf("  %-12s %s\n", commands[i].name,
-			     commands[i].summary);
-	(void)printf("\nRun 'pihpc COMMAND --help' for a command's usage.\n");
+			     _(commands[i].summary));
+	(void)printf(_("\nRun 'pihpc COMMAND --help' for a command's usage.\n"));
 	exit(fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+}
+
+/*
+ * Messages in the user's language, in UTF-8.  Only LC_MESSAGES follows
+ * the environment: the other categories stay as in "C" (byte classes for
+ * toupper() on key names, numbers) so that what pihpc writes for Slurm and
+ * the system does not depend on the caller's locale; C.UTF-8 for LC_CTYPE
+ * lets gettext pass the translations through unchanged.  A LANG that
+ * names a locale not generated here would leave "C", where gettext ignores
+ * LANGUAGE; C.UTF-8 (always there: Debian's essential libc-bin ships it)
+ * keeps LANGUAGE working.  PIHPC_LOCALEDIR points at catalogs not
+ * installed yet (the tests).
+ */
+static void
+_i18n_init(void)
+{
+	const char *dir = getenv("PIHPC_LOCALEDIR");
+
+	(void)setlocale(LC_CTYPE, "C.UTF-8");
+	if (!setlocale(LC_MESSAGES, ""))
+		(void)setlocale(LC_MESSAGES, "C.UTF-8");
+	(void)bindtextdomain(PIHPC_TEXTDOMAIN, dir && *dir ? dir : LOCALEDIR);
+	(void)textdomain(PIHPC_TEXTDOMAIN);
 }
 
 static const struct cmd_struct *
@@ -87,6 +115,7 @@ main(int argc, char **argv)
 	const struct cmd_struct *cmd;
 	int i, rc;
 
+	_i18n_init();
 	ctx.root = getenv("PIHPC_ROOT");
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
@@ -101,26 +130,26 @@ main(int argc, char **argv)
 			return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 		} else if (!strcmp(a, "--root")) {
 			if (++i == argc)
-				usage_die(PIHPC_USAGE, "option '--root' requires a value");
+				usage_die(PIHPC_USAGE, _("option '--root' requires a value"));
 			ctx.root = argv[i];
 		} else if (!strncmp(a, "--root=", 7)) {
 			ctx.root = a + 7;
 		} else {
-			usage_die(PIHPC_USAGE, "unknown option '%.*s'",
+			usage_die(PIHPC_USAGE, _("unknown option '%.*s'"),
 				  (int)strcspn(a, "="), a);
 		}
 	}
 	if (i == argc)
-		usage_die(PIHPC_USAGE, "missing command");
+		usage_die(PIHPC_USAGE, _("missing command"));
 	/* Once, before any command: it picks the fastest implementations and
 	 * checks the random source; library functions may repeat it cheaply. */
 	if (sodium_init() < 0)
-		die("cannot initialise libsodium");
+		die(_("cannot initialise libsodium"));
 	cmd = _get_cmd(argv[i]);
 	if (!cmd)
-		usage_die(PIHPC_USAGE, "unknown command '%s'", argv[i]);
+		usage_die(PIHPC_USAGE, _("unknown command '%s'"), argv[i]);
 	rc = cmd->fn(argc - i, argv + i, &ctx);
 	if (fflush(stdout) != 0 || ferror(stdout))
-		die("cannot write to standard output");
+		die(_("cannot write to standard output"));
 	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -12,13 +12,12 @@
 #define ACCOUNTING_USAGE "pihpc accounting register [--timeout SEC]"
 
 static const char accounting_help[] =
-	"\n"
-	"Wait for slurmdbd to answer sacctmgr, then add what is missing: the\n"
-	"cluster (cluster_name), the account (accounting_account) and each user\n"
-	"of accounting_users in it, and set their GrpTRES to\n"
-	"accounting_user_limits where it differs.  One line per change.\n"
-	"\n"
-	"  -T, --timeout SEC   wait up to SEC seconds for slurmdbd (default 90)\n";
+	N_("Wait for slurmdbd to answer sacctmgr, then add what is missing: the\n"
+	   "cluster (cluster_name), the account (accounting_account) and each user\n"
+	   "of accounting_users in it, and set their GrpTRES to\n"
+	   "accounting_user_limits where it differs.  One line per change.\n"
+	   "\n"
+	   "  -T, --timeout SEC   wait up to SEC seconds for slurmdbd (default 90)\n");
 
 /*****************************************************************************
  *  Public Functions
@@ -33,7 +32,7 @@ cmd_accounting(int argc, char **argv, const struct pihpc_ctx *ctx)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *verb = cmd_verb(argc, argv, ACCOUNTING_USAGE,
-				    accounting_help);
+				    _(accounting_help));
 	struct strlist done = STRLIST_INIT;
 	struct pihpc_runner runner;
 	struct pihpc_conf conf;
@@ -43,20 +42,20 @@ cmd_accounting(int argc, char **argv, const struct pihpc_ctx *ctx)
 
 	optind = 0;
 	while ((c = cmd_getopt(argc - 1, argv + 1, ":hT:", opts,
-			       ACCOUNTING_USAGE, accounting_help)) != -1) {
+			       ACCOUNTING_USAGE, _(accounting_help))) != -1) {
 		if (c == 'T') {
 			errno = 0;
 			timeout = strtoul(optarg, &end, 10);
 			if (errno || !*optarg || *end || *optarg == '-' ||
 			    timeout > 86400)
 				usage_die(ACCOUNTING_USAGE,
-					  "invalid timeout '%s'", optarg);
+					  _("invalid timeout '%s'"), optarg);
 		}
 	}
 	if (strcmp(verb, "register"))
-		usage_die(ACCOUNTING_USAGE, "unknown subcommand '%s'", verb);
+		usage_die(ACCOUNTING_USAGE, _("unknown subcommand '%s'"), verb);
 	if (optind < argc - 1)
-		usage_die(ACCOUNTING_USAGE, "too many arguments");
+		usage_die(ACCOUNTING_USAGE, _("too many arguments"));
 	load_conf_or_die(ctx, &conf);
 	pihpc_runner_init(&runner);
 	rc = pihpc_acct_register(&runner, &conf, (unsigned)timeout, &done, err,

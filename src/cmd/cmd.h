@@ -16,6 +16,7 @@
 
 #include <getopt.h>
 
+#include "i18n.h"
 #include "pihpc.h"
 
 #define EXIT_USAGE 2

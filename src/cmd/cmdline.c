@@ -10,20 +10,27 @@
 #define CMDLINE_USAGE \
 	"pihpc cmdline ensure [--file PATH] | pihpc cmdline check [--file PATH]"
 
-static const char cmdline_help[] =
-	"\n"
-	"  ensure   add the missing words of\n"
-	"             " PIHPC_CMDLINE_WORDS "\n"
-	"           to the Raspberry Pi kernel command line, before any '--',\n"
-	"           and take cpu, cpuset and memory out of cgroup_disable=;\n"
-	"           a reboot makes them effective\n"
-	"  check    exit 0 if the cpu, cpuset and memory cgroup controllers\n"
-	"           are usable and stay so after a reboot, 1 naming the\n"
-	"           missing ones and whether a reboot or 'ensure' is needed\n"
-	"\n"
-	"  -f, --file PATH   the command line file (default\n"
-	"                    " PIHPC_CMDLINE_PATH ", or\n"
-	"                    " PIHPC_CMDLINE_OLD_PATH " on older systems)\n";
+/* Into [buf]: the help, translated, with the words and paths filled in. */
+static const char *
+_help(char *buf, size_t len)
+{
+	/* TRANSLATORS: words to add, file, older file */
+	(void)snprintf(buf, len, _("  ensure   add the missing words of\n"
+				   "             %s\n"
+				   "           to the Raspberry Pi kernel command line, before any '--',\n"
+				   "           and take cpu, cpuset and memory out of cgroup_disable=;\n"
+				   "           a reboot makes them effective\n"
+				   "  check    exit 0 if the cpu, cpuset and memory cgroup controllers\n"
+				   "           are usable and stay so after a reboot, 1 naming the\n"
+				   "           missing ones and whether a reboot or 'ensure' is needed\n"
+				   "\n"
+				   "  -f, --file PATH   the command line file (default\n"
+				   "                    %s, or\n"
+				   "                    %s on older systems)\n"),
+		       PIHPC_CMDLINE_WORDS, PIHPC_CMDLINE_PATH,
+		       PIHPC_CMDLINE_OLD_PATH);
+	return buf;
+}
 
 /*****************************************************************************
  *  Private Functions
@@ -43,7 +50,7 @@ _ensure(const struct pihpc_ctx *ctx, const char *file)
 	if (pihpc_cmdline_ensure(path.buf, &res, err, sizeof(err)) < 0)
 		die("%s", err);
 	if (res == PIHPC_WRITTEN)
-		(void)printf("updated '%s': reboot to enable the memory cgroup\n",
+		(void)printf(_("updated '%s': reboot to enable the memory cgroup\n"),
 			     path.buf);
 	strbuf_release(&path);
 	return 0;
@@ -87,19 +94,21 @@ cmd_cmdline(int argc, char **argv, const struct pihpc_ctx *ctx)
 		{ "file", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *verb = cmd_verb(argc, argv, CMDLINE_USAGE, cmdline_help);
+	char hbuf[4096];
+	const char *help = _help(hbuf, sizeof(hbuf));
+	const char *verb = cmd_verb(argc, argv, CMDLINE_USAGE, help);
 	const char *file = NULL;
 	int c;
 
 	optind = 0;
 	while ((c = cmd_getopt(argc - 1, argv + 1, ":hf:", opts, CMDLINE_USAGE,
-			       cmdline_help)) != -1)
+			       help)) != -1)
 		if (c == 'f')
 			file = optarg;
 	if (strcmp(verb, "ensure") && strcmp(verb, "check"))
-		usage_die(CMDLINE_USAGE, "unknown subcommand '%s'", verb);
+		usage_die(CMDLINE_USAGE, _("unknown subcommand '%s'"), verb);
 	if (optind < argc - 1)
-		usage_die(CMDLINE_USAGE, "too many arguments");
+		usage_die(CMDLINE_USAGE, _("too many arguments"));
 	if (!strcmp(verb, "check"))
 		return _check(ctx, file);
 	return _ensure(ctx, file);

@@ -12,15 +12,14 @@
 	"pihpc config check [FILE] | get KEY | set KEY=VALUE... | dump"
 
 static const char config_help[] =
-	"\n"
-	"  check [FILE]         validate FILE (default /etc/pihpc/cluster.conf);\n"
-	"                       every bad line is reported; exit 1 if any\n"
-	"  get KEY              print the effective value (file or default)\n"
-	"  set KEY=VALUE...     change keys in place (new ones are appended),\n"
-	"                       validate the result, write it atomically\n"
-	"  dump                 print every key as 'key = value'\n"
-	"\n"
-	"See pihpc-cluster.conf(5) for the keys.\n";
+	N_("  check [FILE]         validate FILE (default /etc/pihpc/cluster.conf);\n"
+	   "                       every bad line is reported; exit 1 if any\n"
+	   "  get KEY              print the effective value (file or default)\n"
+	   "  set KEY=VALUE...     change keys in place (new ones are appended),\n"
+	   "                       validate the result, write it atomically\n"
+	   "  dump                 print every key as 'key = value'\n"
+	   "\n"
+	   "See pihpc-cluster.conf(5) for the keys.\n");
 
 /*****************************************************************************
  *  Private Functions
@@ -43,7 +42,7 @@ _check(const struct pihpc_ctx *ctx, int argc, char **argv)
 	struct pihpc_conf c;
 
 	if (argc > 1)
-		usage_die(CONFIG_USAGE, "too many arguments");
+		usage_die(CONFIG_USAGE, _("too many arguments"));
 	pihpc_conf_init(&c);
 	if (pihpc_conf_load(ctx, argc ? argv[0] : NULL, 0, &c, &errs) < 0)
 		_die_errors(&errs);
@@ -58,10 +57,10 @@ _get(const struct pihpc_ctx *ctx, int argc, char **argv)
 	int k;
 
 	if (argc != 1)
-		usage_die(CONFIG_USAGE, "expected one KEY");
+		usage_die(CONFIG_USAGE, _("expected one KEY"));
 	k = pihpc_conf_key_lookup(argv[0]);
 	if (k < 0)
-		usage_die(CONFIG_USAGE, "unknown key '%s'", argv[0]);
+		usage_die(CONFIG_USAGE, _("unknown key '%s'"), argv[0]);
 	load_conf_or_die(ctx, &c);
 	(void)printf("%s\n", pihpc_conf_get(&c, (enum pihpc_key)k));
 	pihpc_conf_release(&c);
@@ -77,7 +76,7 @@ _set(const struct pihpc_ctx *ctx, int argc, char **argv)
 	char err[1024];
 
 	if (argc < 1)
-		usage_die(CONFIG_USAGE, "expected KEY=VALUE");
+		usage_die(CONFIG_USAGE, _("expected KEY=VALUE"));
 	pihpc_path(ctx, PIHPC_CONF_PATH, &path);
 	if (pihpc_read_file(path.buf, &text, err, sizeof(err)) < 0 &&
 	    errno != ENOENT)
@@ -90,7 +89,7 @@ _set(const struct pihpc_ctx *ctx, int argc, char **argv)
 			       sizeof(err)) < 0)
 		die("%s", err);
 	if (res == PIHPC_WRITTEN)
-		(void)printf("updated '%s'\n", path.buf);
+		(void)printf(_("updated '%s'\n"), path.buf);
 	strbuf_release(&path);
 	strbuf_release(&text);
 	strbuf_release(&out);
@@ -104,7 +103,7 @@ _dump(const struct pihpc_ctx *ctx, int argc)
 	int k;
 
 	if (argc)
-		usage_die(CONFIG_USAGE, "too many arguments");
+		usage_die(CONFIG_USAGE, _("too many arguments"));
 	load_conf_or_die(ctx, &c);
 	for (k = 0; k < PIHPC_NKEYS; k++) {
 		const char *v = pihpc_conf_get(&c, (enum pihpc_key)k);
@@ -123,8 +122,8 @@ _dump(const struct pihpc_ctx *ctx, int argc)
 int
 cmd_config(int argc, char **argv, const struct pihpc_ctx *ctx)
 {
-	const char *verb = cmd_verb(argc, argv, CONFIG_USAGE, config_help);
-	int i = cmd_no_options(argc - 1, argv + 1, CONFIG_USAGE, config_help) + 1;
+	const char *verb = cmd_verb(argc, argv, CONFIG_USAGE, _(config_help));
+	int i = cmd_no_options(argc - 1, argv + 1, CONFIG_USAGE, _(config_help)) + 1;
 
 	if (!strcmp(verb, "check"))
 		return _check(ctx, argc - i, argv + i);
@@ -134,5 +133,5 @@ cmd_config(int argc, char **argv, const struct pihpc_ctx *ctx)
 		return _set(ctx, argc - i, argv + i);
 	if (!strcmp(verb, "dump"))
 		return _dump(ctx, argc - i);
-	usage_die(CONFIG_USAGE, "unknown subcommand '%s'", verb);
+	usage_die(CONFIG_USAGE, _("unknown subcommand '%s'"), verb);
 }

@@ -13,17 +13,16 @@
 	"pihpc db ensure [--no-sql] [--timeout SEC] [--templates DIR] | drop [--no-sql] [--timeout SEC]"
 
 static const char db_help[] =
-	"\n"
-	"ensure: write /etc/slurm/slurmdbd.conf (0600 slurm:slurm) from the\n"
-	"template slurmdbd.conf.in, keeping its StoragePass= or making a new\n"
-	"random one, then create the database slurm_acct_db and the MariaDB\n"
-	"user 'slurm'@'localhost' with that password (mysql as root, SQL on\n"
-	"standard input).\n"
-	"drop: drop the database and the user, and remove slurmdbd.conf.\n"
-	"\n"
-	"  -n, --no-sql          do not run mysql (always so with --root)\n"
-	"  -T, --timeout SEC     wait up to SEC seconds for MariaDB (default 60)\n"
-	"  -t, --templates DIR   templates (default ROOT/usr/share/pihpc/conf)\n";
+	N_("ensure: write /etc/slurm/slurmdbd.conf (0600 slurm:slurm) from the\n"
+	   "template slurmdbd.conf.in, keeping its StoragePass= or making a new\n"
+	   "random one, then create the database slurm_acct_db and the MariaDB\n"
+	   "user 'slurm'@'localhost' with that password (mysql as root, SQL on\n"
+	   "standard input).\n"
+	   "drop: drop the database and the user, and remove slurmdbd.conf.\n"
+	   "\n"
+	   "  -n, --no-sql          do not run mysql (always so with --root)\n"
+	   "  -T, --timeout SEC     wait up to SEC seconds for MariaDB (default 60)\n"
+	   "  -t, --templates DIR   templates (default ROOT/usr/share/pihpc/conf)\n");
 
 /*****************************************************************************
  *  Private Functions
@@ -38,7 +37,7 @@ _timeout(const char *s)
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (errno || !*s || *end || *s == '-' || v > 86400)
-		usage_die(DB_USAGE, "invalid timeout '%s'", s);
+		usage_die(DB_USAGE, _("invalid timeout '%s'"), s);
 	return (unsigned)v;
 }
 
@@ -56,7 +55,7 @@ cmd_db(int argc, char **argv, const struct pihpc_ctx *ctx)
 		{ "templates", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *verb = cmd_verb(argc, argv, DB_USAGE, db_help);
+	const char *verb = cmd_verb(argc, argv, DB_USAGE, _(db_help));
 	const char *tmpl = NULL;
 	struct strbuf tdir = STRBUF_INIT, pass = STRBUF_INIT;
 	struct strbuf path = STRBUF_INIT;
@@ -69,7 +68,7 @@ cmd_db(int argc, char **argv, const struct pihpc_ctx *ctx)
 
 	optind = 0;
 	while ((c = cmd_getopt(argc - 1, argv + 1, ":hnT:t:", opts, DB_USAGE,
-			       db_help)) != -1) {
+			       _(db_help))) != -1) {
 		if (c == 'n')
 			sql = 0;
 		else if (c == 'T')
@@ -78,11 +77,11 @@ cmd_db(int argc, char **argv, const struct pihpc_ctx *ctx)
 			tmpl = optarg;
 	}
 	if (strcmp(verb, "ensure") && strcmp(verb, "drop"))
-		usage_die(DB_USAGE, "unknown subcommand '%s'", verb);
+		usage_die(DB_USAGE, _("unknown subcommand '%s'"), verb);
 	if (optind < argc - 1)
-		usage_die(DB_USAGE, "too many arguments");
+		usage_die(DB_USAGE, _("too many arguments"));
 	if (tmpl && strcmp(verb, "ensure"))
-		usage_die(DB_USAGE, "option '--templates' is for 'ensure' only");
+		usage_die(DB_USAGE, _("option '--templates' is for 'ensure' only"));
 	if (!pihpc_ctx_is_real_root(ctx))
 		sql = 0;
 	pihpc_runner_init(&runner);
@@ -103,10 +102,10 @@ cmd_db(int argc, char **argv, const struct pihpc_ctx *ctx)
 					   sizeof(err));
 		pihpc_path(ctx, PIHPC_SLURMDBD_CONF, &path);
 		if (rc == 0 && unlink(path.buf) == 0)
-			strlist_pushf(&done, "removed '%s'", path.buf);
+			strlist_pushf(&done, _("removed '%s'"), path.buf);
 		else if (rc == 0 && errno != ENOENT)
 			rc = pihpc_err_errno(err, sizeof(err),
-					     "cannot remove '%s'", path.buf);
+					     _("cannot remove '%s'"), path.buf);
 	}
 	print_done(&done);
 	strlist_clear(&done);

@@ -9,16 +9,15 @@
 #define DIRS_USAGE "pihpc dirs ensure --role master|compute|storage"
 
 static const char dirs_help[] =
-	"\n"
-	"Create Slurm's directories for the role, or fix their owner and mode:\n"
-	"  /etc/slurm              0755 root   all roles\n"
-	"  /var/spool/slurm        0755 slurm  master, compute\n"
-	"  /var/spool/slurm/ctld   0700 slurm  master\n"
-	"  /var/spool/slurm/d      0755 slurm  master, compute\n"
-	"  /var/log/slurm          0755 slurm  master, compute\n"
-	"Prints one line per change.\n"
-	"\n"
-	"  -r, --role ROLE   master, compute or storage\n";
+	N_("Create Slurm's directories for the role, or fix their owner and mode:\n"
+	   "  /etc/slurm              0755 root   all roles\n"
+	   "  /var/spool/slurm        0755 slurm  master, compute\n"
+	   "  /var/spool/slurm/ctld   0700 slurm  master\n"
+	   "  /var/spool/slurm/d      0755 slurm  master, compute\n"
+	   "  /var/log/slurm          0755 slurm  master, compute\n"
+	   "Prints one line per change.\n"
+	   "\n"
+	   "  -r, --role ROLE   master, compute or storage\n");
 
 /*****************************************************************************
  *  Public Functions
@@ -32,7 +31,7 @@ cmd_dirs(int argc, char **argv, const struct pihpc_ctx *ctx)
 		{ "role", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *verb = cmd_verb(argc, argv, DIRS_USAGE, dirs_help);
+	const char *verb = cmd_verb(argc, argv, DIRS_USAGE, _(dirs_help));
 	struct strlist done = STRLIST_INIT;
 	const char *role = NULL;
 	unsigned bit;
@@ -41,17 +40,17 @@ cmd_dirs(int argc, char **argv, const struct pihpc_ctx *ctx)
 
 	optind = 0;
 	while ((c = cmd_getopt(argc - 1, argv + 1, ":hr:", opts, DIRS_USAGE,
-			       dirs_help)) != -1)
+			       _(dirs_help))) != -1)
 		if (c == 'r')
 			role = optarg;
 	if (strcmp(verb, "ensure"))
-		usage_die(DIRS_USAGE, "unknown subcommand '%s'", verb);
+		usage_die(DIRS_USAGE, _("unknown subcommand '%s'"), verb);
 	if (optind < argc - 1)
-		usage_die(DIRS_USAGE, "too many arguments");
+		usage_die(DIRS_USAGE, _("too many arguments"));
 	if (!role)
-		usage_die(DIRS_USAGE, "missing option '--role'");
+		usage_die(DIRS_USAGE, _("missing option '--role'"));
 	if (pihpc_role_parse(role, &bit) < 0)
-		usage_die(DIRS_USAGE, "invalid role '%s'", role);
+		usage_die(DIRS_USAGE, _("invalid role '%s'"), role);
 	rc = pihpc_dirs_ensure(ctx, role, &done, err, sizeof(err));
 	print_done(&done);
 	strlist_clear(&done);

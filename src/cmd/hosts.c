@@ -10,13 +10,12 @@
 #define HOSTS_BLOCK "hosts"
 
 static const char hosts_help[] =
-	"\n"
-	"Keep the managed block 'hosts' in /etc/hosts in line with the 'hosts'\n"
-	"and 'domain' keys of /etc/pihpc/cluster.conf, one line per host:\n"
-	"  10.0.0.1 rpnode01.home.local rpnode01\n"
-	"\n"
-	"  apply    write or update the block (nothing is written if unchanged)\n"
-	"  remove   remove the block, leaving the rest of the file as it was\n";
+	N_("Keep the managed block 'hosts' in /etc/hosts in line with the 'hosts'\n"
+	   "and 'domain' keys of /etc/pihpc/cluster.conf, one line per host:\n"
+	   "  10.0.0.1 rpnode01.home.local rpnode01\n"
+	   "\n"
+	   "  apply    write or update the block (nothing is written if unchanged)\n"
+	   "  remove   remove the block, leaving the rest of the file as it was\n");
 
 /*****************************************************************************
  *  Public Functions
@@ -25,17 +24,17 @@ static const char hosts_help[] =
 int
 cmd_hosts(int argc, char **argv, const struct pihpc_ctx *ctx)
 {
-	const char *verb = cmd_verb(argc, argv, HOSTS_USAGE, hosts_help);
+	const char *verb = cmd_verb(argc, argv, HOSTS_USAGE, _(hosts_help));
 	struct strbuf path = STRBUF_INIT, content = STRBUF_INIT;
 	enum pihpc_write_result res = PIHPC_UNCHANGED;
 	char err[1024];
 	int i, rc;
 
-	i = cmd_no_options(argc - 1, argv + 1, HOSTS_USAGE, hosts_help);
+	i = cmd_no_options(argc - 1, argv + 1, HOSTS_USAGE, _(hosts_help));
 	if (strcmp(verb, "apply") && strcmp(verb, "remove"))
-		usage_die(HOSTS_USAGE, "unknown subcommand '%s'", verb);
+		usage_die(HOSTS_USAGE, _("unknown subcommand '%s'"), verb);
 	if (i < argc - 1)
-		usage_die(HOSTS_USAGE, "too many arguments");
+		usage_die(HOSTS_USAGE, _("too many arguments"));
 	pihpc_path(ctx, "/etc/hosts", &path);
 	if (!strcmp(verb, "apply")) {
 		struct strlist addrs = STRLIST_INIT, names = STRLIST_INIT;
@@ -64,7 +63,7 @@ cmd_hosts(int argc, char **argv, const struct pihpc_ctx *ctx)
 	if (rc < 0)
 		die("%s", err);
 	if (res == PIHPC_WRITTEN)
-		(void)printf("updated '%s'\n", path.buf);
+		(void)printf(_("updated '%s'\n"), path.buf);
 	strbuf_release(&path);
 	strbuf_release(&content);
 	return 0;

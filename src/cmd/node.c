@@ -22,41 +22,40 @@
 #define JOIN_TIMEOUT 15
 
 static const char node_help[] =
-	"\n"
-	"detect: print this node's CPUs and memory as slurmd -C would, from\n"
-	"/sys/devices/system/cpu and /proc/meminfo.  RealMemory is MemTotal\n"
-	"minus 5% (at least 64 MiB), rounded down to a multiple of 16 MiB.\n"
-	"  -c, --conf          print the form for 'slurmd -Z --conf', with\n"
-	"                      Feature=<node_feature> from cluster.conf\n"
-	"\n"
-	"join: wait until the controller lists this node (scontrol show node),\n"
-	"then set its NodeAddr to the address the 'hosts' key gives it, if it\n"
-	"differs.\n"
-	"  -T, --timeout SEC   wait up to SEC seconds (default 60)\n"
-	"\n"
-	"join with a token or a request: get the cluster's munge key from the\n"
-	"controller's join service (pihpc-join(8)) and install it.\n"
-	"  -f, --token-file FILE  the join token ('-': stdin); the variable\n"
-	"                      PIHPC_JOIN_TOKEN may hold it instead\n"
-	"  -r, --request       no token: ask for an admin's approval, showing\n"
-	"                      this node's key fingerprint\n"
-	"  -S, --server HOST[:PORT]  the join service (default: the controller\n"
-	"                      of cluster.conf, port 6820)\n"
-	"  -T, --timeout SEC   wait up to SEC seconds for it (default 15)\n"
-	"Exit codes: 0 joined, 1 error, 3 token refused (wrong, expired, used\n"
-	"up) or request rejected, 4 controller unreachable or busy: retry\n"
-	"later, 5 waiting for approval.\n"
-	"\n"
-	"leave: delete this node from the controller (scontrol delete); refused\n"
-	"while it runs jobs; an unreachable controller is only a warning.\n"
-	"\n"
-	"status: where this node stands with the join service, and why.\n"
-	"pending: (controller) the join requests: name, address, key\n"
-	"fingerprint, age, state.\n"
-	"approve NAME, reject NAME: (controller) decide on NAME's request;\n"
-	"compare its fingerprint with the one the node printed first.\n"
-	"\n"
-	"  -n, --name NAME     the node's name (default: this host's short name)\n";
+	N_("detect: print this node's CPUs and memory as slurmd -C would, from\n"
+	   "/sys/devices/system/cpu and /proc/meminfo.  RealMemory is MemTotal\n"
+	   "minus 5% (at least 64 MiB), rounded down to a multiple of 16 MiB.\n"
+	   "  -c, --conf          print the form for 'slurmd -Z --conf', with\n"
+	   "                      Feature=<node_feature> from cluster.conf\n"
+	   "\n"
+	   "join: wait until the controller lists this node (scontrol show node),\n"
+	   "then set its NodeAddr to the address the 'hosts' key gives it, if it\n"
+	   "differs.\n"
+	   "  -T, --timeout SEC   wait up to SEC seconds (default 60)\n"
+	   "\n"
+	   "join with a token or a request: get the cluster's munge key from the\n"
+	   "controller's join service (pihpc-join(8)) and install it.\n"
+	   "  -f, --token-file FILE  the join token ('-': stdin); the variable\n"
+	   "                      PIHPC_JOIN_TOKEN may hold it instead\n"
+	   "  -r, --request       no token: ask for an admin's approval, showing\n"
+	   "                      this node's key fingerprint\n"
+	   "  -S, --server HOST[:PORT]  the join service (default: the controller\n"
+	   "                      of cluster.conf, port 6820)\n"
+	   "  -T, --timeout SEC   wait up to SEC seconds for it (default 15)\n"
+	   "Exit codes: 0 joined, 1 error, 3 token refused (wrong, expired, used\n"
+	   "up) or request rejected, 4 controller unreachable or busy: retry\n"
+	   "later, 5 waiting for approval.\n"
+	   "\n"
+	   "leave: delete this node from the controller (scontrol delete); refused\n"
+	   "while it runs jobs; an unreachable controller is only a warning.\n"
+	   "\n"
+	   "status: where this node stands with the join service, and why.\n"
+	   "pending: (controller) the join requests: name, address, key\n"
+	   "fingerprint, age, state.\n"
+	   "approve NAME, reject NAME: (controller) decide on NAME's request;\n"
+	   "compare its fingerprint with the one the node printed first.\n"
+	   "\n"
+	   "  -n, --name NAME     the node's name (default: this host's short name)\n");
 
 /*****************************************************************************
  *  Private Functions
@@ -104,7 +103,7 @@ _join_leave(const char *verb, const char *name, unsigned timeout,
 		name = host.buf;
 	}
 	if (pihpc_check_hostname(name) < 0 || strchr(name, '.'))
-		die("invalid node name '%s'", name);
+		die(_("invalid node name '%s'"), name);
 	load_conf_or_die(ctx, &conf);
 	pihpc_runner_init(&runner);
 	if (!strcmp(verb, "join")) {
@@ -120,14 +119,14 @@ _join_leave(const char *verb, const char *name, unsigned timeout,
 	print_done(&done);
 	if (warning.len) {
 		(void)fflush(stdout);
-		(void)fprintf(stderr, "pihpc: warning: %s\n", warning.buf);
+		(void)fprintf(stderr, _("pihpc: warning: %s\n"), warning.buf);
 	}
 	if (rc < 0) {
 		size_t i;
 
 		(void)errorf("%s", err);
 		for (i = 0; i < hints.nr; i++)
-			(void)fprintf(stderr, "pihpc: hint: %s\n", hints.v[i]);
+			(void)fprintf(stderr, _("pihpc: hint: %s\n"), hints.v[i]);
 	}
 	strlist_clear(&done);
 	strlist_clear(&hints);
@@ -148,9 +147,9 @@ _read_token(const char *file, char *tok, size_t toklen)
 		return;
 	}
 	if (!env)
-		die("no join token: give --token-file FILE or set PIHPC_JOIN_TOKEN");
+		die(_("no join token: give --token-file FILE or set PIHPC_JOIN_TOKEN"));
 	if (strlen(env) >= toklen)
-		die("PIHPC_JOIN_TOKEN is too long (at most %zu characters)",
+		die(_("PIHPC_JOIN_TOKEN is too long (at most %zu characters)"),
 		    toklen - 1);
 	memcpy(tok, env, strlen(env) + 1);
 }
@@ -174,7 +173,7 @@ _key_join(const char *name, const char *server, const char *token_file,
 	}
 	if (pihpc_check_hostname(name) < 0 || strchr(name, '.') ||
 	    strlen(name) > PIHPC_JOIN_NAME_MAX)
-		die("invalid node name '%s'", name);
+		die(_("invalid node name '%s'"), name);
 	load_conf_or_die(ctx, &conf);
 	memset(&c, 0, sizeof(c));
 	c.ctx = ctx;
@@ -194,24 +193,24 @@ _key_join(const char *name, const char *server, const char *token_file,
 	sodium_memzero(tok, sizeof(tok));
 	print_done(&done);
 	if (rc == 0) {
-		(void)printf("joined cluster '%s' (controller '%s')\n", res.cluster,
+		(void)printf(_("joined cluster '%s' (controller '%s')\n"), res.cluster,
 			     res.controller);
 	} else if (res.outcome == PIHPC_JOIN_PENDING) {
 		(void)fflush(stdout);
 		(void)fprintf(stderr,
-			      "pihpc: waiting for approval: this node's key fingerprint is %s\n"
-			      "pihpc: hint: on the controller, check it with 'pihpc node pending', then run 'pihpc node approve %s'\n",
+			      _("pihpc: waiting for approval: this node's key fingerprint is %s\n"
+			      "pihpc: hint: on the controller, check it with 'pihpc node pending', then run 'pihpc node approve %s'\n"),
 			      res.fingerprint, name);
 	} else {
 		(void)errorf("%s", err);
 		if (res.outcome == PIHPC_JOIN_RETRY)
-			(void)fprintf(stderr, "pihpc: hint: retry later; is pihpc-join.socket running on the controller?\n");
+			(void)fprintf(stderr, _("pihpc: hint: retry later; is pihpc-join.socket running on the controller?\n"));
 	}
 	strlist_clear(&done);
 	strbuf_release(&host);
 	pihpc_conf_release(&conf);
 	if (fflush(stdout) != 0)
-		die("cannot write to standard output");
+		die(_("cannot write to standard output"));
 	exit((int)res.outcome);
 }
 
@@ -257,8 +256,11 @@ _decide(const struct pihpc_ctx *ctx, const char *name, int approve)
 
 	if (pihpc_join_request_decide(ctx, name, approve, err, sizeof(err)) < 0)
 		die("%s", err);
-	(void)printf(approve ? "approved the join request of '%s': it gets the munge key when it asks again\n"
-		     : "rejected the join request of '%s'\n", name);
+	if (approve)
+		(void)printf(_("approved the join request of '%s': it gets the munge key when it asks again\n"),
+			     name);
+	else
+		(void)printf(_("rejected the join request of '%s'\n"), name);
 	return 0;
 }
 
@@ -298,7 +300,7 @@ cmd_node(int argc, char **argv, const struct pihpc_ctx *ctx)
 		{ "server", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *verb = cmd_verb(argc, argv, NODE_USAGE, node_help);
+	const char *verb = cmd_verb(argc, argv, NODE_USAGE, _(node_help));
 	const char *name = NULL, *bad = NULL, *token_file = NULL, *server = NULL;
 	unsigned long timeout = 60;
 	int c, conf = 0, request = 0, timeout_set = 0, is_join = !strcmp(verb, "join");
@@ -306,7 +308,7 @@ cmd_node(int argc, char **argv, const struct pihpc_ctx *ctx)
 
 	optind = 0;
 	while ((c = cmd_getopt(argc - 1, argv + 1, ":hcT:n:f:rS:", opts,
-			       NODE_USAGE, node_help)) != -1) {
+			       NODE_USAGE, _(node_help))) != -1) {
 		if (c == 'c') {
 			conf = 1;
 			bad = strcmp(verb, "detect") ? "--conf" : bad;
@@ -315,7 +317,7 @@ cmd_node(int argc, char **argv, const struct pihpc_ctx *ctx)
 			timeout = strtoul(optarg, &end, 10);
 			if (errno || !*optarg || *end || *optarg == '-' ||
 			    timeout > 86400)
-				usage_die(NODE_USAGE, "invalid timeout '%s'",
+				usage_die(NODE_USAGE, _("invalid timeout '%s'"),
 					  optarg);
 			timeout_set = 1;
 			bad = !is_join ? "--timeout" : bad;
@@ -336,23 +338,23 @@ cmd_node(int argc, char **argv, const struct pihpc_ctx *ctx)
 	if (strcmp(verb, "detect") && !is_join && strcmp(verb, "leave") &&
 	    strcmp(verb, "status") && strcmp(verb, "pending") &&
 	    strcmp(verb, "approve") && strcmp(verb, "reject"))
-		usage_die(NODE_USAGE, "unknown subcommand '%s'", verb);
+		usage_die(NODE_USAGE, _("unknown subcommand '%s'"), verb);
 	if (bad)
-		usage_die(NODE_USAGE, "option '%s' is not for '%s'", bad, verb);
+		usage_die(NODE_USAGE, _("option '%s' is not for '%s'"), bad, verb);
 	if (!strcmp(verb, "approve") || !strcmp(verb, "reject")) {
 		if (optind + 1 != argc - 1)
-			usage_die(NODE_USAGE, optind + 1 > argc - 1 ? "missing node name"
-				  : "too many arguments");
+			usage_die(NODE_USAGE, "%s", optind + 1 > argc - 1 ?
+				  _("missing node name") : _("too many arguments"));
 		if (pihpc_check_hostname(argv[optind + 1]) < 0)
-			die("invalid node name '%s'", argv[optind + 1]);
+			die(_("invalid node name '%s'"), argv[optind + 1]);
 		return _decide(ctx, argv[optind + 1], !strcmp(verb, "approve"));
 	}
 	if (optind < argc - 1)
-		usage_die(NODE_USAGE, "too many arguments");
+		usage_die(NODE_USAGE, _("too many arguments"));
 	if (token_file && request)
-		usage_die(NODE_USAGE, "options '--token-file' and '--request' exclude each other");
+		usage_die(NODE_USAGE, _("options '--token-file' and '--request' exclude each other"));
 	if (server && !token_file && !request && !getenv("PIHPC_JOIN_TOKEN"))
-		usage_die(NODE_USAGE, "option '--server' needs '--token-file' or '--request'");
+		usage_die(NODE_USAGE, _("option '--server' needs '--token-file' or '--request'"));
 	if (!strcmp(verb, "detect")) {
 		_detect(ctx, conf);
 		return 0;

@@ -10,14 +10,13 @@
 	"pihpc render --role master|compute --out DIR [--templates DIR]"
 
 static const char render_help[] =
-	"\n"
-	"Write slurm.conf and cgroup.conf into DIR, rendered from the\n"
-	"templates DIR/slurm.conf.in and DIR/cgroup.conf.in with the values of\n"
-	"/etc/pihpc/cluster.conf.  Files already up to date are not rewritten.\n"
-	"\n"
-	"  -r, --role ROLE        master or compute\n"
-	"  -o, --out DIR          where to write (used as given, not under --root)\n"
-	"  -t, --templates DIR    templates (default ROOT/usr/share/pihpc/conf)\n";
+	N_("Write slurm.conf and cgroup.conf into DIR, rendered from the\n"
+	   "templates DIR/slurm.conf.in and DIR/cgroup.conf.in with the values of\n"
+	   "/etc/pihpc/cluster.conf.  Files already up to date are not rewritten.\n"
+	   "\n"
+	   "  -r, --role ROLE        master or compute\n"
+	   "  -o, --out DIR          where to write (used as given, not under --root)\n"
+	   "  -t, --templates DIR    templates (default ROOT/usr/share/pihpc/conf)\n");
 
 /*****************************************************************************
  *  Public Functions
@@ -42,7 +41,7 @@ cmd_render(int argc, char **argv, const struct pihpc_ctx *ctx)
 
 	optind = 0;
 	while ((c = cmd_getopt(argc, argv, ":hr:o:t:", opts, RENDER_USAGE,
-			       render_help)) != -1) {
+			       _(render_help))) != -1) {
 		if (c == 'r')
 			role = optarg;
 		else if (c == 'o')
@@ -51,12 +50,12 @@ cmd_render(int argc, char **argv, const struct pihpc_ctx *ctx)
 			tmpl = optarg;
 	}
 	if (optind < argc)
-		usage_die(RENDER_USAGE, "unexpected argument '%s'", argv[optind]);
+		usage_die(RENDER_USAGE, _("unexpected argument '%s'"), argv[optind]);
 	if (!role || !out)
-		usage_die(RENDER_USAGE, "missing option '%s'",
+		usage_die(RENDER_USAGE, _("missing option '%s'"),
 			  role ? "--out" : "--role");
 	if (strcmp(role, "master") && strcmp(role, "compute"))
-		usage_die(RENDER_USAGE, "invalid role '%s'", role);
+		usage_die(RENDER_USAGE, _("invalid role '%s'"), role);
 	if (!tmpl)
 		tmpl = pihpc_path(ctx, PIHPC_TEMPLATE_DIR, &tdir);
 	load_conf_or_die(ctx, &conf);

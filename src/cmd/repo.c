@@ -9,20 +9,27 @@
 
 #define REPO_USAGE "pihpc repo init|add FILE.deb...|list|key"
 
-static const char repo_help[] =
-	"\n"
-	"The cluster's signed apt repository on the storage node (reprepro):\n"
-	"configuration and database in " PIHPC_REPO_BASEDIR ", the published\n"
-	"tree in " PIHPC_REPO_OUTDIR " (served as http://STORAGE/), the signing\n"
-	"key in " PIHPC_REPO_GNUPGHOME ".\n"
-	"\n"
-	"  init     create the signing key if there is none, write reprepro's\n"
-	"           configuration, export the indexes, the public key\n"
-	"           (pihpc.gpg) and pihpc.sources; nothing if all is in place\n"
-	"  add      add Debian packages (each must be newer than the one in\n"
-	"           the repository); prints 'added NAME VERSION ARCH'\n"
-	"  list     print 'NAME VERSION ARCH' for each package\n"
-	"  key      print the fingerprint of the signing key\n";
+/* Into [buf]: the help, translated, with the directories filled in. */
+static const char *
+_help(char *buf, size_t len)
+{
+	/* TRANSLATORS: the directories of the configuration and database,
+	 * of the published tree and of the signing key */
+	(void)snprintf(buf, len, _("The cluster's signed apt repository on the storage node (reprepro):\n"
+				   "configuration and database in %s, the published\n"
+				   "tree in %s (served as http://STORAGE/), the signing\n"
+				   "key in %s.\n"
+				   "\n"
+				   "  init     create the signing key if there is none, write reprepro's\n"
+				   "           configuration, export the indexes, the public key\n"
+				   "           (pihpc.gpg) and pihpc.sources; nothing if all is in place\n"
+				   "  add      add Debian packages (each must be newer than the one in\n"
+				   "           the repository); prints 'added NAME VERSION ARCH'\n"
+				   "  list     print 'NAME VERSION ARCH' for each package\n"
+				   "  key      print the fingerprint of the signing key\n"),
+		       PIHPC_REPO_BASEDIR, PIHPC_REPO_OUTDIR, PIHPC_REPO_GNUPGHOME);
+	return buf;
+}
 
 /*****************************************************************************
  *  Public Functions
@@ -31,21 +38,23 @@ static const char repo_help[] =
 int
 cmd_repo(int argc, char **argv, const struct pihpc_ctx *ctx)
 {
-	const char *verb = cmd_verb(argc, argv, REPO_USAGE, repo_help);
+	char hbuf[4096];
+	const char *help = _help(hbuf, sizeof(hbuf));
+	const char *verb = cmd_verb(argc, argv, REPO_USAGE, help);
 	struct strlist done = STRLIST_INIT;
 	struct strbuf fpr = STRBUF_INIT;
 	char err[1024];
 	int i, nargs, rc = 0;
 
-	i = cmd_no_options(argc - 1, argv + 1, REPO_USAGE, repo_help) + 1;
+	i = cmd_no_options(argc - 1, argv + 1, REPO_USAGE, help) + 1;
 	nargs = argc - i;
 	if (strcmp(verb, "init") && strcmp(verb, "add") &&
 	    strcmp(verb, "list") && strcmp(verb, "key"))
-		usage_die(REPO_USAGE, "unknown subcommand '%s'", verb);
+		usage_die(REPO_USAGE, _("unknown subcommand '%s'"), verb);
 	if (!strcmp(verb, "add") && nargs == 0)
-		usage_die(REPO_USAGE, "missing FILE");
+		usage_die(REPO_USAGE, _("missing FILE"));
 	if (strcmp(verb, "add") && nargs > 0)
-		usage_die(REPO_USAGE, "too many arguments");
+		usage_die(REPO_USAGE, _("too many arguments"));
 	if (!strcmp(verb, "init")) {
 		struct pihpc_conf conf;
 		const char *storage;
@@ -54,7 +63,7 @@ cmd_repo(int argc, char **argv, const struct pihpc_ctx *ctx)
 		storage = pihpc_conf_get(&conf, PIHPC_STORAGE);
 		if (!*storage)
 			rc = pihpc_err(err, sizeof(err),
-				       "no storage node: 'storage' is empty in %s",
+				       _("no storage node: 'storage' is empty in %s"),
 				       PIHPC_CONF_PATH);
 		else
 			rc = pihpc_repo_init(ctx, storage, &done, err,
@@ -71,7 +80,7 @@ cmd_repo(int argc, char **argv, const struct pihpc_ctx *ctx)
 			strlist_push(&done, fpr.buf);
 		else if (rc == 0)
 			rc = pihpc_err(err, sizeof(err),
-				       "no signing key (run 'pihpc repo init' first)");
+				       _("no signing key (run 'pihpc repo init' first)"));
 	}
 	print_done(&done);
 	strlist_clear(&done);

@@ -21,7 +21,7 @@ static void
 _vreport(const char *fmt, va_list ap)
 {
 	(void)fflush(stdout);
-	(void)fputs("pihpc: error: ", stderr);
+	(void)fputs(_("pihpc: error: "), stderr);
 	(void)vfprintf(stderr, fmt, ap);
 	(void)fputc('\n', stderr);
 }
@@ -60,14 +60,16 @@ usage_die(const char *usage, const char *fmt, ...)
 	va_start(ap, fmt);
 	_vreport(fmt, ap);
 	va_end(ap);
-	(void)fprintf(stderr, "usage: %s\n", usage);
+	(void)fprintf(stderr, _("usage: %s\n"), usage);
 	exit(EXIT_USAGE);
 }
 
 void
 help_exit(const char *usage, const char *help)
 {
-	(void)printf("usage: %s\n%s", usage, help ? help : "");
+	(void)printf(_("usage: %s\n"), usage);
+	if (help)
+		(void)printf("\n%s", help);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		exit(EXIT_FAILURE);
 	exit(EXIT_SUCCESS);
@@ -90,12 +92,12 @@ cmd_getopt(int argc, char **argv, const char *shortopts,
 		int is_long = arg[0] == '-' && arg[1] == '-';
 
 		if (c == ':' && is_long)
-			usage_die(usage, "option '%.*s' requires a value", n, arg);
+			usage_die(usage, _("option '%.*s' requires a value"), n, arg);
 		if (c == ':')
-			usage_die(usage, "option '-%c' requires a value", optopt);
+			usage_die(usage, _("option '-%c' requires a value"), optopt);
 		if (is_long)
-			usage_die(usage, "unknown option '%.*s'", n, arg);
-		usage_die(usage, "unknown option '-%c'", optopt);
+			usage_die(usage, _("unknown option '%.*s'"), n, arg);
+		usage_die(usage, _("unknown option '-%c'"), optopt);
 	}
 	return c;
 }
@@ -104,11 +106,11 @@ const char *
 cmd_verb(int argc, char **argv, const char *usage, const char *help)
 {
 	if (argc < 2)
-		usage_die(usage, "missing subcommand");
+		usage_die(usage, _("missing subcommand"));
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
 		help_exit(usage, help);
 	if (argv[1][0] == '-')
-		usage_die(usage, "unknown option '%.*s'",
+		usage_die(usage, _("unknown option '%.*s'"),
 			  (int)strcspn(argv[1], "="), argv[1]);
 	return argv[1];
 }

@@ -10,6 +10,7 @@
 
 #include "acct.h"
 #include "error.h"
+#include "i18n.h"
 
 /* One "NAME=VALUE" of a TRES list (cluster.conf keeps within these). */
 struct tres {
@@ -121,7 +122,8 @@ _sacctmgr(const struct pihpc_runner *r, char **argv, struct strbuf *out,
 	rc = r->run(r->data, argv, NULL, 0, out, &errout, err, errlen);
 	if (rc > 0) {
 		pihpc_oneline(errout.len ? errout.buf : out->buf, &msg);
-		(void)pihpc_err(err, errlen, "cannot %s: %s", what,
+		/* TRANSLATORS: %s is a job such as "add cluster 'x'" */
+		(void)pihpc_err(err, errlen, _("cannot %s: %s"), what,
 				msg.len ? msg.buf : err);
 	}
 	strbuf_release(&errout);
@@ -152,7 +154,7 @@ _wait_dbd(const struct pihpc_runner *r, unsigned timeout, struct strbuf *out,
 	if (rc > 0) {
 		pihpc_oneline(errout.len ? errout.buf : out->buf, &msg);
 		(void)pihpc_err(err, errlen,
-				"slurmdbd did not answer within %u s: %s (is slurmdbd running? see 'journalctl -u slurmdbd')",
+				_("slurmdbd did not answer within %u s: %s (is slurmdbd running? see 'journalctl -u slurmdbd')"),
 				timeout, msg.len ? msg.buf : err);
 	}
 	strbuf_release(&errout);
@@ -247,10 +249,10 @@ pihpc_acct_register(const struct pihpc_runner *r, const struct pihpc_conf *c,
 		char *argv[] = { "sacctmgr", "-i", "add", "cluster",
 				 (char *)cluster, NULL };
 
-		strbuf_addf(&what, "add cluster '%s'", cluster);
+		strbuf_addf(&what, _("add cluster '%s'"), cluster);
 		if (_sacctmgr(r, argv, &out, what.buf, err, errlen) < 0)
 			goto out;
-		strlist_pushf(done, "added cluster '%s'", cluster);
+		strlist_pushf(done, _("added cluster '%s'"), cluster);
 	}
 
 	strbuf_addf(&a1, "clusters=%s", cluster);
@@ -261,7 +263,7 @@ pihpc_acct_register(const struct pihpc_runner *r, const struct pihpc_conf *c,
 				 "format=account,user,partition,grptres", NULL };
 
 		strbuf_reset(&what);
-		strbuf_addf(&what, "list the associations of account '%s'",
+		strbuf_addf(&what, _("list the associations of account '%s'"),
 			    account);
 		if (_sacctmgr(r, argv, &rows, what.buf, err, errlen) < 0)
 			goto out;
@@ -273,10 +275,10 @@ pihpc_acct_register(const struct pihpc_runner *r, const struct pihpc_conf *c,
 				 "Organization=" PIHPC_ACCT_ORGANIZATION, NULL };
 
 		strbuf_reset(&what);
-		strbuf_addf(&what, "add account '%s'", account);
+		strbuf_addf(&what, _("add account '%s'"), account);
 		if (_sacctmgr(r, argv, &out, what.buf, err, errlen) < 0)
 			goto out;
-		strlist_pushf(done, "added account '%s'", account);
+		strlist_pushf(done, _("added account '%s'"), account);
 	}
 
 	for (p = users; *p;) {
@@ -295,11 +297,11 @@ pihpc_acct_register(const struct pihpc_runner *r, const struct pihpc_conf *c,
 					 user.buf, a2.buf, a1.buf, NULL };
 
 			strbuf_reset(&what);
-			strbuf_addf(&what, "add user '%s' to account '%s'",
+			strbuf_addf(&what, _("add user '%s' to account '%s'"),
 				    user.buf, account);
 			if (_sacctmgr(r, argv, &out, what.buf, err, errlen) < 0)
 				goto out;
-			strlist_pushf(done, "added user '%s' to account '%s'",
+			strlist_pushf(done, _("added user '%s' to account '%s'"),
 				      user.buf, account);
 			strbuf_reset(&tres);
 		}
@@ -323,10 +325,10 @@ pihpc_acct_register(const struct pihpc_runner *r, const struct pihpc_conf *c,
 			argv[9] = tres.buf;
 			argv[10] = NULL;
 			strbuf_reset(&what);
-			strbuf_addf(&what, "set GrpTRES of user '%s'", user.buf);
+			strbuf_addf(&what, _("set GrpTRES of user '%s'"), user.buf);
 			if (_sacctmgr(r, argv, &out, what.buf, err, errlen) < 0)
 				goto out;
-			strlist_pushf(done, "set GrpTRES of user '%s' to '%s'",
+			strlist_pushf(done, _("set GrpTRES of user '%s' to '%s'"),
 				      user.buf, set.buf);
 		}
 	}

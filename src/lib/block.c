@@ -6,6 +6,7 @@
 
 #include "block.h"
 #include "error.h"
+#include "i18n.h"
 
 #define BEGIN_PREFIX "# BEGIN pihpc "
 #define END_PREFIX "# END pihpc "
@@ -47,18 +48,18 @@ _find(const char *fname, const char *text, size_t len, const char *name,
 		if (_is_marker(text + p, q - p, BEGIN_PREFIX, name)) {
 			if (open_line)
 				return pihpc_err(err, errlen,
-					"%s:%d: managed block '%s' begins again before its end (opened at line %d)",
+					_("%s:%d: managed block '%s' begins again before its end (opened at line %d)"),
 					fname, line, name, open_line);
 			if (sp->found)
 				return pihpc_err(err, errlen,
-					"%s:%d: duplicate managed block '%s' (first at line %d)",
+					_("%s:%d: duplicate managed block '%s' (first at line %d)"),
 					fname, line, name, first_line);
 			open_line = line;
 			open_at = p;
 		} else if (_is_marker(text + p, q - p, END_PREFIX, name)) {
 			if (!open_line)
 				return pihpc_err(err, errlen,
-					"%s:%d: end of managed block '%s' without a begin",
+					_("%s:%d: end of managed block '%s' without a begin"),
 					fname, line, name);
 			sp->found = 1;
 			sp->begin = open_at;
@@ -71,7 +72,7 @@ _find(const char *fname, const char *text, size_t len, const char *name,
 	}
 	if (open_line)
 		return pihpc_err(err, errlen,
-			"%s:%d: managed block '%s' has no end marker",
+			_("%s:%d: managed block '%s' has no end marker"),
 			fname, open_line, name);
 	return 0;
 }
@@ -92,7 +93,7 @@ _check_content(const char *name, const char *content, char *err,
 		    (n >= strlen(END_PREFIX) &&
 		     !strncmp(p, END_PREFIX, strlen(END_PREFIX))))
 			return pihpc_err(err, errlen,
-				"content of managed block '%s' contains a marker line", name);
+				_("content of managed block '%s' contains a marker line"), name);
 		p += n;
 		if (*p)
 			p++;
@@ -128,7 +129,7 @@ pihpc_block_check_name(const char *name, char *err, size_t errlen)
 	if (!n || n > 64 ||
 	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != n)
 		return pihpc_err(err, errlen,
-			"invalid block name '%s' (want 1 to 64 of A-Z a-z 0-9 _ . -)", name);
+			_("invalid block name '%s' (want 1 to 64 of A-Z a-z 0-9 _ . -)"), name);
 	return 0;
 }
 

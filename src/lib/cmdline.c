@@ -16,6 +16,7 @@
 
 #include "cmdline.h"
 #include "error.h"
+#include "i18n.h"
 
 #define BLANKS " \t"
 /* /proc/cmdline ends with a newline; the kernel splits on any space. */
@@ -350,24 +351,24 @@ pihpc_cmdline_fix_text(const char *fname, const char *text, size_t len,
 		n -= strlen(eol);
 	}
 	if (memchr(text, '\0', len))
-		return pihpc_err(err, errlen, "'%s' has a NUL byte (not a text file)",
+		return pihpc_err(err, errlen, _("'%s' has a NUL byte (not a text file)"),
 				 fname);
 	if (memchr(text, '\n', n) || memchr(text, '\r', n))
 		return pihpc_err(err, errlen,
-				 "'%s' has more than one line (the kernel command line must be a single line)",
+				 _("'%s' has more than one line (the kernel command line must be a single line)"),
 				 fname);
 	if (n > PIHPC_CMDLINE_MAX)
 		return pihpc_err(err, errlen,
-				 "'%s' has a line of %zu bytes, more than the %d of a kernel command line",
+				 _("'%s' has a line of %zu bytes, more than the %d of a kernel command line"),
 				 fname, n, PIHPC_CMDLINE_MAX);
 	if (_space_len(text, n) == n)
-		return pihpc_err(err, errlen, "'%s' is empty", fname);
+		return pihpc_err(err, errlen, _("'%s' is empty"), fname);
 	/* an open quote would take the words added at the end into it */
 	for (i = 0; i < n; i++)
 		quotes += text[i] == '"';
 	if (quotes % 2)
 		return pihpc_err(err, errlen,
-				 "'%s' has an unbalanced double quote", fname);
+				 _("'%s' has an unbalanced double quote"), fname);
 
 	nr = _split(text, n, 3, &w, &lead);
 	nk = _kernel_args(w, nr);
@@ -420,7 +421,7 @@ pihpc_cmdline_fix_text(const char *fname, const char *text, size_t len,
 	}
 	if (out->len > PIHPC_CMDLINE_MAX) {
 		(void)pihpc_err(err, errlen,
-				"'%s' would have a line of %zu bytes with '%s', more than the %d of a kernel command line",
+				_("'%s' would have a line of %zu bytes with '%s', more than the %d of a kernel command line"),
 				fname, out->len, PIHPC_CMDLINE_WORDS,
 				PIHPC_CMDLINE_MAX);
 		strbuf_reset(out);
@@ -478,7 +479,7 @@ pihpc_cmdline_path(const struct pihpc_ctx *ctx, struct strbuf *path,
 			strbuf_addbuf(path, &old);
 		} else {
 			rc = pihpc_err(err, errlen,
-				       "neither '%s' nor '%s' exists (not a Raspberry Pi?)",
+				       _("neither '%s' nor '%s' exists (not a Raspberry Pi?)"),
 				       path->buf, old.buf);
 		}
 	}
@@ -532,7 +533,7 @@ pihpc_cgroup_check(const struct pihpc_ctx *ctx, int *version,
 		*version = 1;
 		_check_v1(base.buf, missing);
 	} else {
-		rc = pihpc_err(err, errlen, "no cgroup file system at '%s'",
+		rc = pihpc_err(err, errlen, _("no cgroup file system at '%s'"),
 			       base.buf);
 	}
 	if (rc == 0)
@@ -589,14 +590,17 @@ int
 pihpc_cgroup_verdict(const struct pihpc_cgroup_state *st,
 		     struct strbuf *msg)
 {
+	struct strbuf names = STRBUF_INIT;
+	unsigned long n = st->missing.nr;
 	unsigned missing = 0;
 	size_t i;
+	int rc = -1;
 
 	strbuf_reset(msg);
 	for (i = 0; i < st->missing.nr; i++)
 		missing |= _controller_bit(st->missing.v[i],
 					   strlen(st->missing.v[i]));
-	strbuf_addf(msg, "cgroup v%d: ", st->version);
+	/* whole sentences, each with its plural, so they can be translated */
 	if (!st->missing.nr) {
 		unsigned lost = 0;
 
@@ -607,35 +611,45 @@ pihpc_cgroup_verdict(const struct pihpc_cgroup_state *st,
 			       ~_not_given(PIHPC_CG_ALL, st->run_on,
 					   st->run_off);
 		if (st->file && st->have_run && lost) {
-			strbuf_addf(msg, "controllers cpu, cpuset and memory available, but not after the next boot: '%s' does not enable ",
-				    st->file);
-			_quoted_bits(lost, msg);
-			strbuf_addstr(msg, "; run 'pihpc cmdline ensure'");
-			return -1;
+			_quoted_bits(lost, &names);
+			strbuf_addf(msg, _("cgroup v%d: controllers cpu, cpuset and memory available, but not after the next boot: '%s' does not enable %s; run 'pihpc cmdline ensure'"),
+				    st->version, st->file, names.buf);
+		} else {
+			strbuf_addf(msg, _("cgroup v%d: controllers cpu, cpuset and memory available"),
+				    st->version);
+			rc = 0;
 		}
-		strbuf_addstr(msg, "controllers cpu, cpuset and memory available");
-		return 0;
+		strbuf_release(&names);
+		return rc;
 	}
-	strbuf_addstr(msg, st->missing.nr > 1 ? "controllers " : "controller ");
-	_quoted_names(&st->missing, msg);
-	strbuf_addstr(msg, " not available");
+	_quoted_names(&st->missing, &names);
 	if (!st->file ||
 	    _not_given(missing, st->file_on, st->file_off)) {
-		strbuf_addstr(msg, "; add '" PIHPC_CMDLINE_WORDS
-			      "' to the kernel command line ('pihpc cmdline ensure') and reboot");
+		strbuf_addf(msg, P_("cgroup v%d: controller %s not available; add '%s' to the kernel command line ('pihpc cmdline ensure') and reboot",
+				    "cgroup v%d: controllers %s not available; add '%s' to the kernel command line ('pihpc cmdline ensure') and reboot",
+				    n),
+			    st->version, names.buf, PIHPC_CMDLINE_WORDS);
 	} else if (!st->have_run) {
-		strbuf_addf(msg, "; '%s' enables %s: reboot to apply it",
-			    st->file, st->missing.nr > 1 ? "them" : "it");
+		strbuf_addf(msg, P_("cgroup v%d: controller %s not available; '%s' enables it: reboot to apply it",
+				    "cgroup v%d: controllers %s not available; '%s' enables them: reboot to apply it",
+				    n),
+			    st->version, names.buf, st->file);
 	} else if (_not_given(missing, st->run_on, st->run_off)) {
-		strbuf_addf(msg, " until the next boot: '%s' enables %s, the running kernel started without: reboot",
-			    st->file, st->missing.nr > 1 ? "them" : "it");
+		strbuf_addf(msg, P_("cgroup v%d: controller %s not available until the next boot: '%s' enables it, the running kernel started without: reboot",
+				    "cgroup v%d: controllers %s not available until the next boot: '%s' enables them, the running kernel started without: reboot",
+				    n),
+			    st->version, names.buf, st->file);
 	} else if (st->version == 1 && (missing & PIHPC_CG_MEMORY)) {
-		strbuf_addf(msg, " although the kernel command line enables %s: kernels from 6.12 built without CONFIG_MEMCG_V1 have no memory controller for cgroup v1; boot with cgroup v2",
-			    st->missing.nr > 1 ? "them" : "it");
+		strbuf_addf(msg, P_("cgroup v%d: controller %s not available although the kernel command line enables it: kernels from 6.12 built without CONFIG_MEMCG_V1 have no memory controller for cgroup v1; boot with cgroup v2",
+				    "cgroup v%d: controllers %s not available although the kernel command line enables them: kernels from 6.12 built without CONFIG_MEMCG_V1 have no memory controller for cgroup v1; boot with cgroup v2",
+				    n),
+			    st->version, names.buf);
 	} else {
-		strbuf_addf(msg, " although the kernel command line enables %s: the running kernel does not provide %s",
-			    st->missing.nr > 1 ? "them" : "it",
-			    st->missing.nr > 1 ? "them" : "it");
+		strbuf_addf(msg, P_("cgroup v%d: controller %s not available although the kernel command line enables it: the running kernel does not provide it",
+				    "cgroup v%d: controllers %s not available although the kernel command line enables them: the running kernel does not provide them",
+				    n),
+			    st->version, names.buf);
 	}
+	strbuf_release(&names);
 	return -1;
 }

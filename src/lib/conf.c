@@ -10,6 +10,7 @@
 #include "error.h"
 #include "file.h"
 #include "hostlist.h"
+#include "i18n.h"
 
 #define LOWER "abcdefghijklmnopqrstuvwxyz"
 #define UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -101,9 +102,9 @@ _v_range(const char *v, unsigned long lo, unsigned long hi,
 	int rc = _uint(v, lo, hi, &n);
 
 	if (rc == -1)
-		strbuf_addf(why, "not a number: '%s'", v);
+		strbuf_addf(why, _("not a number: '%s'"), v);
 	else if (rc == -2)
-		strbuf_addf(why, "out of range %lu..%lu: '%s'", lo, hi, v);
+		strbuf_addf(why, _("out of range %lu..%lu: '%s'"), lo, hi, v);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -114,7 +115,7 @@ _v_cluster_name(const char *v, struct strbuf *why)
 
 	if (!n || n > 40 || !strchr(LOWER, v[0]) ||
 	    strspn(v, LOWER DIGIT "_-") != n) {
-		strbuf_addf(why, "invalid cluster name (want [a-z][a-z0-9_-]*, at most 40 characters): '%s'", v);
+		strbuf_addf(why, _("invalid cluster name (want [a-z][a-z0-9_-]*, at most 40 characters): '%s'"), v);
 		return -1;
 	}
 	return 0;
@@ -124,7 +125,7 @@ static int
 _v_hostname(const char *v, struct strbuf *why)
 {
 	if (pihpc_check_hostname(v) < 0) {
-		strbuf_addf(why, "invalid host name: '%s'", v);
+		strbuf_addf(why, _("invalid host name: '%s'"), v);
 		return -1;
 	}
 	return 0;
@@ -134,7 +135,7 @@ static int
 _v_domain(const char *v, struct strbuf *why)
 {
 	if (*v && pihpc_check_hostname(v) < 0) {
-		strbuf_addf(why, "invalid domain name: '%s'", v);
+		strbuf_addf(why, _("invalid domain name: '%s'"), v);
 		return -1;
 	}
 	return 0;
@@ -164,11 +165,11 @@ _v_subnet(const char *v, struct strbuf *why)
 	int hostbits;
 
 	if (_cidr(v, &net, &bits, &hostbits) < 0) {
-		strbuf_addf(why, "invalid IPv4 subnet (want A.B.C.D/N): '%s'", v);
+		strbuf_addf(why, _("invalid IPv4 subnet (want A.B.C.D/N): '%s'"), v);
 		return -1;
 	}
 	if (hostbits) {
-		strbuf_addf(why, "host bits set in subnet: '%s'", v);
+		strbuf_addf(why, _("host bits set in subnet: '%s'"), v);
 		return -1;
 	}
 	return 0;
@@ -194,7 +195,7 @@ _hosts_split(const char *v, struct strlist *addrs, struct strlist *names,
 		p++;
 	}
 	if (commas > PIHPC_HOSTS_MAX) {
-		strbuf_addf(why, "more than %d entries", PIHPC_HOSTS_MAX);
+		strbuf_addf(why, _("more than %d entries"), PIHPC_HOSTS_MAX);
 		return -1;
 	}
 	p = v;
@@ -216,17 +217,17 @@ _hosts_split(const char *v, struct strlist *addrs, struct strlist *names,
 		name = a ? strtok_r(NULL, BLANKS, &save) : NULL;
 		extra = name ? strtok_r(NULL, BLANKS, &save) : NULL;
 		if (!a || !name || extra) {
-			strbuf_addf(why, "invalid entry (want 'IPV4 NAME'): '%s'",
+			strbuf_addf(why, _("invalid entry (want 'IPV4 NAME'): '%s'"),
 				    item.len ? item.buf : "");
 			rc = -1;
 		} else if (pihpc_ipv4_parse(a, &addr) < 0) {
-			strbuf_addf(why, "invalid IPv4 address: '%s'", a);
+			strbuf_addf(why, _("invalid IPv4 address: '%s'"), a);
 			rc = -1;
 		} else if (pihpc_check_hostname(name) < 0) {
-			strbuf_addf(why, "invalid host name: '%s'", name);
+			strbuf_addf(why, _("invalid host name: '%s'"), name);
 			rc = -1;
 		} else if (names->nr == PIHPC_HOSTS_MAX) {
-			strbuf_addf(why, "more than %d entries", PIHPC_HOSTS_MAX);
+			strbuf_addf(why, _("more than %d entries"), PIHPC_HOSTS_MAX);
 			rc = -1;
 		} else {
 			strlist_push(addrs, a);
@@ -241,11 +242,11 @@ _hosts_split(const char *v, struct strlist *addrs, struct strlist *names,
 	da = strv_first_dup(addrs->v, addrs->nr);
 	if (dn < names->nr && dn <= da) {
 		strbuf_reset(why);
-		strbuf_addf(why, "duplicate host name: '%s'", names->v[dn]);
+		strbuf_addf(why, _("duplicate host name: '%s'"), names->v[dn]);
 		rc = -1;
 	} else if (da < addrs->nr) {
 		strbuf_reset(why);
-		strbuf_addf(why, "duplicate address: '%s'", addrs->v[da]);
+		strbuf_addf(why, _("duplicate address: '%s'"), addrs->v[da]);
 		rc = -1;
 	}
 	return rc;
@@ -272,7 +273,7 @@ static int
 _v_registration(const char *v, struct strbuf *why)
 {
 	if (strcmp(v, "dynamic") && strcmp(v, "static")) {
-		strbuf_addf(why, "want 'dynamic' or 'static': '%s'", v);
+		strbuf_addf(why, _("want 'dynamic' or 'static': '%s'"), v);
 		return -1;
 	}
 	return 0;
@@ -294,12 +295,12 @@ _v_hostlist(const char *v, struct strbuf *why)
 	}
 	for (i = 0; rc == 0 && i < names.nr; i++) {
 		if (pihpc_check_hostname(names.v[i]) < 0) {
-			strbuf_addf(why, "invalid host name: '%s'", names.v[i]);
+			strbuf_addf(why, _("invalid host name: '%s'"), names.v[i]);
 			rc = -1;
 		}
 	}
 	if (rc == 0 && (i = strv_first_dup(names.v, names.nr)) < names.nr) {
-		strbuf_addf(why, "duplicate host name: '%s'", names.v[i]);
+		strbuf_addf(why, _("duplicate host name: '%s'"), names.v[i]);
 		rc = -1;
 	}
 	strlist_clear(&names);
@@ -368,7 +369,7 @@ _v_node_params(const char *v, struct strbuf *why)
 		size_t i;
 
 		if (!eq || eq == tok || !eq[1]) {
-			strbuf_addf(why, "invalid node parameter (want Key=Value): '%s'", tok);
+			strbuf_addf(why, _("invalid node parameter (want Key=Value): '%s'"), tok);
 			rc = -1;
 			break;
 		}
@@ -378,17 +379,17 @@ _v_node_params(const char *v, struct strbuf *why)
 			;
 		np = &node_params[i];
 		if (!np->name) {
-			strbuf_addf(why, "unsupported node parameter: '%s'", tok);
+			strbuf_addf(why, _("unsupported node parameter: '%s'"), tok);
 			rc = -1;
 		} else if (np->hi ? seen[i]++ : seen_features++) {
-			strbuf_addf(why, "duplicate node parameter: '%s'", tok);
+			strbuf_addf(why, _("duplicate node parameter: '%s'"), tok);
 			rc = -1;
 		} else if (np->hi && _uint(val, np->lo, np->hi, &n) < 0) {
-			strbuf_addf(why, "invalid %s (want a number %lu..%lu): '%s'",
+			strbuf_addf(why, _("invalid %s (want a number %lu..%lu): '%s'"),
 				    tok, np->lo, np->hi, val);
 			rc = -1;
 		} else if (!np->hi && !_features_ok(val)) {
-			strbuf_addf(why, "invalid %s (want names of [A-Za-z0-9_.-] separated by commas): '%s'",
+			strbuf_addf(why, _("invalid %s (want names of [A-Za-z0-9_.-] separated by commas): '%s'"),
 				    tok, val);
 			rc = -1;
 		}
@@ -410,7 +411,7 @@ _v_word(const char *v, struct strbuf *why)
 
 	if (!n || n > 64 || !strchr(LOWER UPPER, v[0]) ||
 	    strspn(v, LOWER UPPER DIGIT "_-") != n) {
-		strbuf_addf(why, "invalid name (want [A-Za-z][A-Za-z0-9_-]*): '%s'", v);
+		strbuf_addf(why, _("invalid name (want [A-Za-z][A-Za-z0-9_-]*): '%s'"), v);
 		return -1;
 	}
 	return 0;
@@ -422,7 +423,7 @@ _v_time(const char *v, struct strbuf *why)
 	long m;
 
 	if (pihpc_time_parse(v, &m) < 0) {
-		strbuf_addf(why, "invalid time (want [D-]HH:MM:SS, minutes or UNLIMITED): '%s'", v);
+		strbuf_addf(why, _("invalid time (want [D-]HH:MM:SS, minutes or UNLIMITED): '%s'"), v);
 		return -1;
 	}
 	return 0;
@@ -490,7 +491,7 @@ _exports_dup(const struct strlist *paths, size_t from, char *err,
 	d = strv_first_dup(paths->v + from, paths->nr - from);
 	if (d == paths->nr - from)
 		return 0;
-	return pihpc_err(err, errlen, "duplicate export path: '%s'",
+	return pihpc_err(err, errlen, _("duplicate export path: '%s'"),
 			 paths->v[from + d]);
 }
 
@@ -513,18 +514,18 @@ _export_next(const char **pp, struct strlist *paths, struct strlist *options,
 
 	if (p[0] != '/')
 		return pihpc_err(err, errlen,
-			"export path must be absolute, without a client (the client is the subnet): '%.*s'",
+			_("export path must be absolute, without a client (the client is the subnet): '%.*s'"),
 			(int)n, p);
 	if (!open || p[n - 1] != ')')
 		return pihpc_err(err, errlen,
-			"invalid export (want /PATH(OPTIONS)): '%.*s'",
+			_("invalid export (want /PATH(OPTIONS)): '%.*s'"),
 			(int)n, p);
 	if (!_export_path_ok(p, pl))
 		return pihpc_err(err, errlen,
-			"invalid export path: '%.*s'", (int)pl, p);
+			_("invalid export path: '%.*s'"), (int)pl, p);
 	if (!_export_options_ok(open + 1, n - pl - 2))
 		return pihpc_err(err, errlen,
-			"invalid NFS options (want opt,opt=value,...): '%.*s'",
+			_("invalid NFS options (want opt,opt=value,...): '%.*s'"),
 			(int)n, p);
 	strbuf_add(&path, p, pl);
 	strlist_push(paths, path.buf);
@@ -563,7 +564,7 @@ static int
 _v_user(const char *v, struct strbuf *why)
 {
 	if (!_is_user(v, strlen(v))) {
-		strbuf_addf(why, "invalid name (want [a-z_][a-z0-9_-]*): '%s'", v);
+		strbuf_addf(why, _("invalid name (want [a-z_][a-z0-9_-]*): '%s'"), v);
 		return -1;
 	}
 	return 0;
@@ -578,7 +579,7 @@ _v_users(const char *v, struct strbuf *why)
 		size_t n = strcspn(p, " \t,");
 
 		if (n && !_is_user(p, n)) {
-			strbuf_addf(why, "invalid user name: '%.*s'", (int)n, p);
+			strbuf_addf(why, _("invalid user name: '%.*s'"), (int)n, p);
 			return -1;
 		}
 		p += n;
@@ -605,24 +606,24 @@ _v_tres(const char *v, struct strbuf *why)
 
 		if (!eq || !kl || strspn(p, LOWER "/") < kl || kl + 1 == n ||
 		    strspn(eq + 1, LOWER UPPER DIGIT) < n - kl - 1) {
-			strbuf_addf(why, "invalid TRES limit (want name=value,...): '%.*s'",
+			strbuf_addf(why, _("invalid TRES limit (want name=value,...): '%.*s'"),
 				    (int)n, p);
 			return -1;
 		}
 		if (kl > PIHPC_TRES_NAME_MAX || n - kl - 1 > PIHPC_TRES_NAME_MAX) {
-			strbuf_addf(why, "TRES name or value longer than %d characters: '%.*s'",
+			strbuf_addf(why, _("TRES name or value longer than %d characters: '%.*s'"),
 				    PIHPC_TRES_NAME_MAX, (int)n, p);
 			return -1;
 		}
 		for (i = 0; i < nr; i++) {
 			if (nl[i] == kl && !memcmp(names[i], p, kl)) {
-				strbuf_addf(why, "duplicate TRES '%.*s': '%s'",
+				strbuf_addf(why, _("duplicate TRES '%.*s': '%s'"),
 					    (int)kl, p, v);
 				return -1;
 			}
 		}
 		if (nr == PIHPC_TRES_MAX) {
-			strbuf_addf(why, "more than %d TRES limits: '%s'",
+			strbuf_addf(why, _("more than %d TRES limits: '%s'"),
 				    PIHPC_TRES_MAX, v);
 			return -1;
 		}
@@ -630,7 +631,7 @@ _v_tres(const char *v, struct strbuf *why)
 		nl[nr++] = kl;
 		p += n;
 		if (*p && !*++p) {
-			strbuf_addf(why, "trailing comma: '%s'", v);
+			strbuf_addf(why, _("trailing comma: '%s'"), v);
 			return -1;
 		}
 	}
@@ -641,7 +642,7 @@ static int
 _v_yesno(const char *v, struct strbuf *why)
 {
 	if (strcmp(v, "yes") && strcmp(v, "no")) {
-		strbuf_addf(why, "want 'yes' or 'no': '%s'", v);
+		strbuf_addf(why, _("want 'yes' or 'no': '%s'"), v);
 		return -1;
 	}
 	return 0;
@@ -697,7 +698,7 @@ _add_escaped(struct strbuf *sb, const char *p, size_t n)
 static void
 _add_ctl_error(struct strbuf *sb, const char *key, const char *v, size_t at)
 {
-	strbuf_addf(sb, "'%s': control character 0x%02x at position %zu of the value",
+	strbuf_addf(sb, _("'%s': control character 0x%02x at position %zu of the value"),
 		    key, (unsigned char)v[at], at + 1);
 }
 
@@ -892,7 +893,7 @@ pihpc_conf_check_value(const char *key, const char *value,
 
 	if (k < 0) {
 		_add_escaped(&why, key, strlen(key));
-		rc = pihpc_err(err, errlen, "unknown key '%s'", why.buf);
+		rc = pihpc_err(err, errlen, _("unknown key '%s'"), why.buf);
 	} else if (value[at]) {
 		_add_ctl_error(&why, key, value, at);
 		rc = pihpc_err(err, errlen, "%s", why.buf);
@@ -929,22 +930,22 @@ pihpc_conf_parse(struct pihpc_conf *c, const char *fname, const char *text,
 			while (s < q && _is_blank(text[s]))
 				s++;
 			_where(&sb, fname, line);
-			strbuf_addstr(&sb, "expected 'key = value': '");
-			_add_escaped(&sb, text + s, q - s);
-			strbuf_addch(&sb, '\'');
+			strbuf_reset(&why);
+			_add_escaped(&why, text + s, q - s);
+			strbuf_addf(&sb, _("expected 'key = value': '%s'"), why.buf);
 			strlist_push(errs, sb.buf);
 		} else if (kind == LINE_BLANK && memchr(text + p, '\0', q - p)) {
 			_where(&sb, fname, line);
-			strbuf_addstr(&sb, "NUL byte in a comment");
+			strbuf_addstr(&sb, _("NUL byte in a comment"));
 			strlist_push(errs, sb.buf);
 		} else if (kind == LINE_KV) {
 			key = _lookup_n(k, kl);
 			_where(&sb, fname, line);
 			if (key < 0) {
-				strbuf_addf(&sb, "unknown key '%.*s'", (int)kl, k);
+				strbuf_addf(&sb, _("unknown key '%.*s'"), (int)kl, k);
 				strlist_push(errs, sb.buf);
 			} else if (c->line[key]) {
-				strbuf_addf(&sb, "duplicate key '%s' (first set at line %d)",
+				strbuf_addf(&sb, _("duplicate key '%s' (first set at line %d)"),
 					    keys[key].name, c->line[key]);
 				strlist_push(errs, sb.buf);
 			} else if (_ctl_at(v, vl) < vl) {
@@ -1018,7 +1019,7 @@ pihpc_conf_set_text(const char *fname, const char *text, size_t len,
 		size_t p = 0, done = 0;
 
 		if (!eq) {
-			strlist_pushf(errs, "invalid assignment (want KEY=VALUE): '%s'",
+			strlist_pushf(errs, _("invalid assignment (want KEY=VALUE): '%s'"),
 				      assign[i]);
 			continue;
 		}
@@ -1028,7 +1029,7 @@ pihpc_conf_set_text(const char *fname, const char *text, size_t len,
 		if (_ctl_at(key.buf, key.len) < key.len) {
 			strbuf_reset(&next);
 			_add_escaped(&next, key.buf, key.len);
-			strlist_pushf(errs, "unknown key '%s'", next.buf);
+			strlist_pushf(errs, _("unknown key '%s'"), next.buf);
 			goto next;
 		}
 		strbuf_trim(&key);

@@ -10,6 +10,7 @@
 #include "db.h"
 #include "error.h"
 #include "file.h"
+#include "i18n.h"
 #include "render.h"
 #include "user.h"
 
@@ -66,18 +67,20 @@ _mysql(const struct pihpc_runner *r, const char *sql, unsigned timeout,
 		size_t n = strlen(err);
 
 		(void)pihpc_err(err + n, errlen - n,
-				" (is mariadb-client installed?)");
+				_(" (is mariadb-client installed?)"));
 	} else if (rc > 0) {
 		pihpc_oneline(errout.buf, &msg);
 		if (!msg.len)
 			strbuf_addstr(&msg, err);
 		if (pihpc_mysql_unreachable(errout.buf))
+			/* TRANSLATORS: %s is "set up" or "drop" */
 			(void)pihpc_err(err, errlen,
-					"cannot %s the accounting database: MariaDB did not answer within %u s: %s",
+					_("cannot %s the accounting database: MariaDB did not answer within %u s: %s"),
 					what, timeout, msg.buf);
 		else
+			/* TRANSLATORS: %s is "set up" or "drop" */
 			(void)pihpc_err(err, errlen,
-					"cannot %s the accounting database: %s",
+					_("cannot %s the accounting database: %s"),
 					what, msg.buf);
 	}
 	strbuf_release(&errout);
@@ -122,7 +125,7 @@ pihpc_dbd_conf_password(const char *fname, const char *text,
 
 					if (ch <= ' ' || ch >= 0x7f || strchr("'\"`\\", ch))
 						return pihpc_err(err, errlen,
-							"%s:%d: 'StoragePass' may hold no quotes, backslashes or blanks; use letters and digits, or delete the line to get a new password",
+							_("%s:%d: 'StoragePass' may hold no quotes, backslashes or blanks; use letters and digits, or delete the line to get a new password"),
 							fname, line);
 				}
 				strbuf_reset(pass);
@@ -151,7 +154,7 @@ pihpc_db_password_new(struct strbuf *pass, char *err, size_t errlen)
 			continue;
 		if (n < 0)
 			return pihpc_err_errno(err, errlen,
-					       "cannot get random bytes");
+					       _("cannot get random bytes"));
 		/* 248 = 4 * 62: keep the letters and digits uniform */
 		for (i = 0; i < (size_t)n && pass->len < PIHPC_DB_PASS_LEN; i++)
 			if (buf[i] < 248)
@@ -179,7 +182,7 @@ pihpc_dbd_conf_ensure(const struct pihpc_ctx *ctx, const struct pihpc_conf *c,
 	if (found <= 0) {
 		if (found == 0)
 			(void)pihpc_err(err, errlen,
-					"user 'slurm' does not exist (run 'pihpc user ensure' first)");
+					_("user 'slurm' does not exist (run 'pihpc user ensure' first)"));
 		goto out;
 	}
 	pihpc_path(ctx, PIHPC_SLURMDBD_CONF, &path);
@@ -214,7 +217,7 @@ pihpc_dbd_conf_ensure(const struct pihpc_ctx *ctx, const struct pihpc_conf *c,
 				    err, errlen) < 0)
 		goto out;
 	if (res == PIHPC_WRITTEN)
-		strlist_pushf(done, "updated '%s'", path.buf);
+		strlist_pushf(done, _("updated '%s'"), path.buf);
 	rc = 0;
 out:
 	if (v.values.nr)
@@ -274,7 +277,8 @@ pihpc_db_ensure(const struct pihpc_runner *r, const char *pass,
 	strbuf_addstr(&sql, ";\n"
 		      "GRANT ALL PRIVILEGES ON " PIHPC_DB_NAME ".* TO " DB_ACCOUNT ";\n"
 		      "FLUSH PRIVILEGES;\n");
-	rc = _mysql(r, sql.buf, timeout, "set up", &out, err, errlen);
+	/* TRANSLATORS: completes "cannot %s the accounting database" */
+	rc = _mysql(r, sql.buf, timeout, _("set up"), &out, err, errlen);
 	if (rc < 0 && *pass) {
 		/* MariaDB quotes SQL near a syntax error: never show [pass] */
 		char *at;
@@ -284,11 +288,15 @@ pihpc_db_ensure(const struct pihpc_runner *r, const char *pass,
 	}
 	if (rc == 0) {
 		if (!pihpc_has_line(out.buf, "database"))
-			strlist_push(done, "created database '" PIHPC_DB_NAME "'");
+			strlist_pushf(done, _("created database '%s'"),
+				      PIHPC_DB_NAME);
 		if (!pihpc_has_line(out.buf, "user"))
-			strlist_push(done, "created database user " DB_ACCOUNT);
+			strlist_pushf(done, _("created database user %s"),
+				      DB_ACCOUNT);
 		else if (pass_is_new)
-			strlist_push(done, "set a new password for database user " DB_ACCOUNT);
+			strlist_pushf(done,
+				      _("set a new password for database user %s"),
+				      DB_ACCOUNT);
 	}
 	_release_secret(&sql);
 	strbuf_release(&out);
@@ -305,12 +313,15 @@ pihpc_db_drop(const struct pihpc_runner *r, unsigned timeout,
 	rc = _mysql(r, SQL_WHAT_EXISTS
 		    "DROP DATABASE IF EXISTS " PIHPC_DB_NAME ";\n"
 		    "DROP USER IF EXISTS " DB_ACCOUNT ";\n",
-		    timeout, "drop", &out, err, errlen);
+		    /* TRANSLATORS: completes "cannot %s the accounting database" */
+		    timeout, _("drop"), &out, err, errlen);
 	if (rc == 0) {
 		if (pihpc_has_line(out.buf, "database"))
-			strlist_push(done, "dropped database '" PIHPC_DB_NAME "'");
+			strlist_pushf(done, _("dropped database '%s'"),
+				      PIHPC_DB_NAME);
 		if (pihpc_has_line(out.buf, "user"))
-			strlist_push(done, "dropped database user " DB_ACCOUNT);
+			strlist_pushf(done, _("dropped database user %s"),
+				      DB_ACCOUNT);
 	}
 	strbuf_release(&out);
 	return rc;

@@ -7,6 +7,7 @@
 #include "dirs.h"
 #include "error.h"
 #include "file.h"
+#include "i18n.h"
 #include "user.h"
 
 enum { ROLE_MASTER = 1, ROLE_COMPUTE = 2, ROLE_STORAGE = 4 };
@@ -57,7 +58,7 @@ pihpc_dirs_ensure(const struct pihpc_ctx *ctx, const char *role,
 
 	if (pihpc_role_parse(role, &bit) < 0)
 		return pihpc_err(err, errlen,
-			"invalid role '%s' (want master, compute or storage)", role);
+			_("invalid role '%s' (want master, compute or storage)"), role);
 	for (i = 0; specs[i].path; i++)
 		if (specs[i].slurm_owned)
 			slurm_roles |= specs[i].roles;
@@ -70,7 +71,7 @@ pihpc_dirs_ensure(const struct pihpc_ctx *ctx, const char *role,
 			return -1;
 		if (!found)
 			return pihpc_err(err, errlen,
-				"user 'slurm' does not exist (run 'pihpc user ensure' first)");
+				_("user 'slurm' does not exist (run 'pihpc user ensure' first)"));
 	}
 	for (i = 0; specs[i].path; i++) {
 		const struct dir_spec *s = &specs[i];

@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "file.h"
+#include "i18n.h"
 
 /*****************************************************************************
  *  Private Functions
@@ -64,20 +65,20 @@ static const char *
 _kind(mode_t mode)
 {
 	if (S_ISREG(mode))
-		return "a regular file";
+		return _("a regular file");
 	if (S_ISDIR(mode))
-		return "a directory";
+		return _("a directory");
 	if (S_ISLNK(mode))
-		return "a symbolic link";
+		return _("a symbolic link");
 	if (S_ISFIFO(mode))
-		return "a FIFO";
+		return _("a FIFO");
 	if (S_ISSOCK(mode))
-		return "a socket";
+		return _("a socket");
 	if (S_ISCHR(mode))
-		return "a character device";
+		return _("a character device");
 	if (S_ISBLK(mode))
-		return "a block device";
-	return "of unknown type";
+		return _("a block device");
+	return _("of unknown type");
 }
 
 /* pihpc_err() that leaves errno at [e], for callers that look at it. */
@@ -86,10 +87,10 @@ _refuse(int e, char *err, size_t errlen, const char *path, const char *why,
 	const char *kind)
 {
 	if (kind)
-		(void)pihpc_err(err, errlen, "refusing '%s': %s (%s)", path,
+		(void)pihpc_err(err, errlen, _("refusing '%s': %s (%s)"), path,
 				why, kind);
 	else
-		(void)pihpc_err(err, errlen, "refusing '%s': %s", path, why);
+		(void)pihpc_err(err, errlen, _("refusing '%s': %s"), path, why);
 	errno = e;
 	return -1;
 }
@@ -97,11 +98,12 @@ _refuse(int e, char *err, size_t errlen, const char *path, const char *why,
 /*
  * After openat(2) of [name] in [dfd] failed with O_NOFOLLOW: a message
  * that says what is there when it is not what was wanted (a symbolic
- * link, a file of another kind), else "[what] 'PATH': strerror".
+ * link, a file of another kind), else "cannot open [directory] 'PATH':
+ * strerror".
  */
 static int
 _open_failed(int dfd, const char *name, const char *path, int want_dir,
-	     const char *what, char *err, size_t errlen)
+	     char *err, size_t errlen)
 {
 	int e = errno;
 	struct stat st;
@@ -109,13 +111,16 @@ _open_failed(int dfd, const char *name, const char *path, int want_dir,
 	if (e != ENOENT && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (S_ISLNK(st.st_mode))
 			return _refuse(ELOOP, err, errlen, path,
-				       "a symbolic link", NULL);
+				       _("a symbolic link"), NULL);
 		if (want_dir && !S_ISDIR(st.st_mode))
 			return _refuse(ENOTDIR, err, errlen, path,
-				       "not a directory", _kind(st.st_mode));
+				       _("not a directory"), _kind(st.st_mode));
 	}
 	errno = e;
-	return pihpc_err_errno(err, errlen, "%s '%s'", what, path);
+	if (want_dir)
+		return pihpc_err_errno(err, errlen,
+				       _("cannot open directory '%s'"), path);
+	return pihpc_err_errno(err, errlen, _("cannot open '%s'"), path);
 }
 
 /*
@@ -132,22 +137,21 @@ _open_regular_at(int dfd, const char *name, const char *path,
 
 	memset(st, 0, sizeof(*st));
 	if (fd < 0)
-		return _open_failed(dfd, name, path, 0, "cannot open", err,
-				    errlen);
+		return _open_failed(dfd, name, path, 0, err, errlen);
 	if (fstat(fd, st) < 0) {
-		(void)pihpc_err_errno(err, errlen, "cannot stat '%s'", path);
+		(void)pihpc_err_errno(err, errlen, _("cannot stat '%s'"), path);
 		goto fail;
 	}
 	if (!S_ISREG(st->st_mode)) {
 		(void)_refuse(S_ISDIR(st->st_mode) ? EISDIR : EINVAL, err,
-			      errlen, path, "not a regular file",
+			      errlen, path, _("not a regular file"),
 			      _kind(st->st_mode));
 		goto fail;
 	}
 	/* Reads of a regular file never block; the flag has done its job. */
 	flags = fcntl(fd, F_GETFL);
 	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
-		(void)pihpc_err_errno(err, errlen, "cannot open '%s'", path);
+		(void)pihpc_err_errno(err, errlen, _("cannot open '%s'"), path);
 		goto fail;
 	}
 	return fd;
@@ -233,14 +237,13 @@ _open_dir_at(int dfd, const char *name, const char *path, mode_t mode,
 
 		if (fd >= 0 || errno != ENOENT || tries > 0)
 			return fd >= 0 ? fd
-				       : _open_failed(dfd, name, path, 1,
-						      "cannot open directory",
-						      err, errlen);
+				       : _open_failed(dfd, name, path, 1, err,
+						      errlen);
 		if (mkdirat(dfd, name, mode) == 0)
 			*created = 1;
 		else if (errno != EEXIST)	/* EEXIST: made meanwhile */
 			return pihpc_err_errno(err, errlen,
-					       "cannot create directory '%s'",
+					       _("cannot create directory '%s'"),
 					       path);
 	}
 	return -1;	/* not reached */
@@ -261,7 +264,7 @@ _dir_walk(const char *path, mode_t pmode, int fix, mode_t mode, uid_t uid,
 
 	fd = open(*path == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return pihpc_err_errno(err, errlen, "cannot open directory '%s'",
+		return pihpc_err_errno(err, errlen, _("cannot open directory '%s'"),
 				       *path == '/' ? "/" : ".");
 	while (*p == '/')
 		p++;
@@ -289,19 +292,19 @@ _dir_walk(const char *path, mode_t pmode, int fix, mode_t mode, uid_t uid,
 			/* mkdir(2) applied the umask; parents get [pmode] */
 			if (created && fchmod(fd, pmode) < 0) {
 				(void)pihpc_err_errno(err, errlen,
-						      "cannot change mode of '%s'",
+						      _("cannot change mode of '%s'"),
 						      shown.buf);
 				goto out;
 			}
 			continue;
 		}
 		if (fstat(fd, &st) < 0) {
-			(void)pihpc_err_errno(err, errlen, "cannot stat '%s'",
+			(void)pihpc_err_errno(err, errlen, _("cannot stat '%s'"),
 					      shown.buf);
 			goto out;
 		}
 		if (created && done)
-			strlist_pushf(done, "created directory '%s'", shown.buf);
+			strlist_pushf(done, _("created directory '%s'"), shown.buf);
 		if ((uid != (uid_t)-1 && st.st_uid != uid) ||
 		    (gid != (gid_t)-1 && st.st_gid != gid)) {
 			uid_t nu = uid != (uid_t)-1 ? uid : st.st_uid;
@@ -309,13 +312,13 @@ _dir_walk(const char *path, mode_t pmode, int fix, mode_t mode, uid_t uid,
 
 			if (fchown(fd, nu, ng) < 0) {
 				(void)pihpc_err_errno(err, errlen,
-						      "cannot change owner of '%s'",
+						      _("cannot change owner of '%s'"),
 						      shown.buf);
 				goto out;
 			}
 			if (!created && done)
 				strlist_pushf(done,
-					      "changed owner of '%s' from %lu:%lu to %lu:%lu",
+					      _("changed owner of '%s' from %lu:%lu to %lu:%lu"),
 					      shown.buf, (unsigned long)st.st_uid,
 					      (unsigned long)st.st_gid,
 					      (unsigned long)nu,
@@ -325,13 +328,13 @@ _dir_walk(const char *path, mode_t pmode, int fix, mode_t mode, uid_t uid,
 		if (created || (st.st_mode & 07777) != mode) {
 			if (fchmod(fd, mode) < 0) {
 				(void)pihpc_err_errno(err, errlen,
-						      "cannot change mode of '%s'",
+						      _("cannot change mode of '%s'"),
 						      shown.buf);
 				goto out;
 			}
 			if (!created && done)
 				strlist_pushf(done,
-					      "changed mode of '%s' from %04o to %04o",
+					      _("changed mode of '%s' from %04o to %04o"),
 					      shown.buf,
 					      (unsigned)(st.st_mode & 07777),
 					      (unsigned)mode);
@@ -362,10 +365,10 @@ pihpc_read_file(const char *path, struct strbuf *sb, char *err, size_t errlen)
 	int flags;
 
 	if (fd < 0)
-		return pihpc_err_errno(err, errlen, "cannot open '%s'", path);
+		return pihpc_err_errno(err, errlen, _("cannot open '%s'"), path);
 	flags = fcntl(fd, F_GETFL);
 	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
-		(void)pihpc_err_errno(err, errlen, "cannot open '%s'", path);
+		(void)pihpc_err_errno(err, errlen, _("cannot open '%s'"), path);
 		(void)close(fd);
 		return -1;
 	}
@@ -375,7 +378,7 @@ pihpc_read_file(const char *path, struct strbuf *sb, char *err, size_t errlen)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			(void)pihpc_err_errno(err, errlen, "cannot read '%s'",
+			(void)pihpc_err_errno(err, errlen, _("cannot read '%s'"),
 					      path);
 			(void)close(fd);
 			return -1;
@@ -385,7 +388,7 @@ pihpc_read_file(const char *path, struct strbuf *sb, char *err, size_t errlen)
 		strbuf_add(sb, buf, (size_t)n);
 	}
 	if (close(fd) < 0)
-		return pihpc_err_errno(err, errlen, "cannot read '%s'", path);
+		return pihpc_err_errno(err, errlen, _("cannot read '%s'"), path);
 	return 0;
 }
 
@@ -416,7 +419,7 @@ pihpc_read_regular(const char *path, size_t max, struct strbuf *sb,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			(void)pihpc_err_errno(err, errlen, "cannot read '%s'",
+			(void)pihpc_err_errno(err, errlen, _("cannot read '%s'"),
 					      path);
 			(void)close(fd);
 			strbuf_setlen(sb, sb->len - got);
@@ -431,7 +434,7 @@ pihpc_read_regular(const char *path, size_t max, struct strbuf *sb,
 	if ((size_t)st.st_size > max || got > max) {
 		strbuf_setlen(sb, sb->len - got);
 		(void)pihpc_err(err, errlen,
-				"refusing '%s': larger than %zu bytes", path,
+				_("refusing '%s': larger than %zu bytes"), path,
 				max);
 		errno = EFBIG;
 		return -1;
@@ -457,14 +460,14 @@ _write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		*result = PIHPC_UNCHANGED;
 	base = base ? base + 1 : path;
 	if (!*base)
-		return pihpc_err(err, errlen, "cannot write '%s': %s", path,
+		return pihpc_err(err, errlen, _("cannot write '%s': %s"), path,
 				 strerror(EISDIR));
 
 	_dirname(path, &dir);
 	dfd = open(dir.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
 		(void)pihpc_err_errno(err, errlen,
-				      "cannot create temporary file for '%s'",
+				      _("cannot create temporary file for '%s'"),
 				      path);
 		goto out;
 	}
@@ -481,7 +484,7 @@ _write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			n = _read_upto(ofd, old.buf, len + 1);
 		}
 		if (n < 0) {
-			(void)pihpc_err_errno(err, errlen, "cannot read '%s'",
+			(void)pihpc_err_errno(err, errlen, _("cannot read '%s'"),
 					      path);
 			(void)close(ofd);
 			goto out;
@@ -500,12 +503,12 @@ _write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	fd = _create_temp(dfd, base, &tmp);
 	if (fd < 0) {
 		(void)pihpc_err_errno(err, errlen,
-				      "cannot create temporary file for '%s'",
+				      _("cannot create temporary file for '%s'"),
 				      path);
 		goto out;
 	}
 	if (_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
-		(void)pihpc_err_errno(err, errlen, "cannot write '%s/%s'",
+		(void)pihpc_err_errno(err, errlen, _("cannot write '%s/%s'"),
 				      dir.buf, tmp.buf);
 		goto fail;
 	}
@@ -513,7 +516,7 @@ _write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	    fchown(fd, force ? force->uid : st.st_uid,
 		   force ? force->gid : st.st_gid) < 0) {
 		(void)pihpc_err_errno(err, errlen,
-				      "cannot set owner of '%s/%s'", dir.buf,
+				      _("cannot set owner of '%s/%s'"), dir.buf,
 				      tmp.buf);
 		goto fail;
 	}
@@ -522,25 +525,25 @@ _write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	else if (have_old)
 		mode = st.st_mode & 07777;
 	if (fchmod(fd, mode) < 0) {
-		(void)pihpc_err_errno(err, errlen, "cannot set mode of '%s/%s'",
+		(void)pihpc_err_errno(err, errlen, _("cannot set mode of '%s/%s'"),
 				      dir.buf, tmp.buf);
 		goto fail;
 	}
 	if (close(fd) < 0) {
 		fd = -1;
-		(void)pihpc_err_errno(err, errlen, "cannot write '%s/%s'",
+		(void)pihpc_err_errno(err, errlen, _("cannot write '%s/%s'"),
 				      dir.buf, tmp.buf);
 		goto fail;
 	}
 	fd = -1;
 	if (renameat(dfd, tmp.buf, dfd, base) < 0) {
 		(void)pihpc_err_errno(err, errlen,
-				      "cannot rename '%s/%s' to '%s'", dir.buf,
+				      _("cannot rename '%s/%s' to '%s'"), dir.buf,
 				      tmp.buf, path);
 		goto fail;
 	}
 	if (_fsync_dir(dfd) < 0) {
-		(void)pihpc_err_errno(err, errlen, "cannot sync directory '%s'",
+		(void)pihpc_err_errno(err, errlen, _("cannot sync directory '%s'"),
 				      dir.buf);
 		goto out;	/* the new file is in place already */
 	}

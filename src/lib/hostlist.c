@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "hostlist.h"
+#include "i18n.h"
 
 #define NAME_CHARS \
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
@@ -16,10 +17,10 @@
 
 /*
  * Messages quote the expression, cut to its first EXPR_SHOWN characters
- * so that a huge one still leaves room for the reason.
+ * so that a huge one still leaves room for the reason.  Each spells out
+ * "hostlist '%.*s%s'" so that it is one whole sentence to translate.
  */
 #define EXPR_SHOWN 60
-#define EXPR_FMT "hostlist '%.*s%s'"
 #define EXPR_ARG(e) (int)EXPR_SHOWN, (e), strlen(e) > EXPR_SHOWN ? "..." : ""
 
 /* "lo-hi" in a bracket, printed zero-padded to [width] digits. */
@@ -129,18 +130,18 @@ _parse_ranges(const char *expr, const char *p, size_t n, size_t pos,
 		if (_number(p + i, lolen, &lo) < 0 ||
 		    (dash && _number(dash + 1, e - (size_t)(dash + 1 - p), &hi) < 0))
 			return pihpc_err(err, errlen,
-				EXPR_FMT ": invalid range '%.*s' at position %zu",
+				_("hostlist '%.*s%s': invalid range '%.*s' at position %zu"),
 				EXPR_ARG(expr), (int)(e - i), p + i, pos + i + 1);
 		if (!dash)
 			hi = lo;
 		if (hi < lo)
 			return pihpc_err(err, errlen,
-				EXPR_FMT ": reversed range '%.*s' at position %zu",
+				_("hostlist '%.*s%s': reversed range '%.*s' at position %zu"),
 				EXPR_ARG(expr), (int)(e - i), p + i, pos + i + 1);
 		if (hi - lo >= PIHPC_HOSTLIST_MAX ||
 		    *count + (hi - lo) >= PIHPC_HOSTLIST_MAX)
 			return pihpc_err(err, errlen,
-				EXPR_FMT ": more than %d names", EXPR_ARG(expr),
+				_("hostlist '%.*s%s': more than %d names"), EXPR_ARG(expr),
 				PIHPC_HOSTLIST_MAX);
 		*count += hi - lo + 1;
 		w = _digits(hi) > lolen ? _digits(hi) : lolen;
@@ -176,18 +177,18 @@ _parse_item(const char *expr, size_t start, size_t end, struct item *it,
 
 		if (expr[i] == ']')
 			return pihpc_err(err, errlen,
-				EXPR_FMT ": unexpected ']' at position %zu",
+				_("hostlist '%.*s%s': unexpected ']' at position %zu"),
 				EXPR_ARG(expr), i + 1);
 		if (expr[i] == '[') {
 			const char *close = memchr(expr + i, ']', end - i);
 
 			if (!close)
 				return pihpc_err(err, errlen,
-					EXPR_FMT ": unterminated '[' at position %zu",
+					_("hostlist '%.*s%s': unterminated '[' at position %zu"),
 					EXPR_ARG(expr), i + 1);
 			if (++brackets > PIHPC_HOSTLIST_BRACKETS_MAX)
 				return pihpc_err(err, errlen,
-					EXPR_FMT ": more than %d brackets in one name at position %zu",
+					_("hostlist '%.*s%s': more than %d brackets in one name at position %zu"),
 					EXPR_ARG(expr), PIHPC_HOSTLIST_BRACKETS_MAX, i + 1);
 			sg = &it->v[it->nr++];
 			if (_parse_ranges(expr, expr + i + 1,
@@ -197,7 +198,7 @@ _parse_item(const char *expr, size_t start, size_t end, struct item *it,
 			/* both at most 65536: the product overflows 32 bits */
 			if ((unsigned long long)it->count * count > PIHPC_HOSTLIST_MAX)
 				return pihpc_err(err, errlen,
-					EXPR_FMT ": more than %d names", EXPR_ARG(expr),
+					_("hostlist '%.*s%s': more than %d names"), EXPR_ARG(expr),
 					PIHPC_HOSTLIST_MAX);
 			it->count *= count;
 			i = (size_t)(close - expr) + 1;
@@ -208,11 +209,11 @@ _parse_item(const char *expr, size_t start, size_t end, struct item *it,
 				n = end - i;
 			if (!n && (expr[i] < ' ' || expr[i] > '~'))
 				return pihpc_err(err, errlen,
-					EXPR_FMT ": invalid byte 0x%02x at position %zu",
+					_("hostlist '%.*s%s': invalid byte 0x%02x at position %zu"),
 					EXPR_ARG(expr), (unsigned char)expr[i], i + 1);
 			if (!n)
 				return pihpc_err(err, errlen,
-					EXPR_FMT ": invalid character '%c' at position %zu",
+					_("hostlist '%.*s%s': invalid character '%c' at position %zu"),
 					EXPR_ARG(expr), expr[i], i + 1);
 			sg = &it->v[it->nr++];
 			sg->lit = expr + i;
@@ -222,7 +223,7 @@ _parse_item(const char *expr, size_t start, size_t end, struct item *it,
 		it->maxlen += width;
 		if (it->maxlen > PIHPC_HOSTLIST_NAME_MAX)
 			return pihpc_err(err, errlen,
-				EXPR_FMT ": name longer than %d characters at position %zu",
+				_("hostlist '%.*s%s': name longer than %d characters at position %zu"),
 				EXPR_ARG(expr), PIHPC_HOSTLIST_NAME_MAX, start + 1);
 	}
 	return 0;
@@ -299,7 +300,7 @@ _items(const char *expr, struct strlist *out, size_t *total, size_t *bytes,
 		if (i < len && expr[i] == '[') {
 			if (depth)
 				return pihpc_err(err, errlen,
-					EXPR_FMT ": nested '[' at position %zu",
+					_("hostlist '%.*s%s': nested '[' at position %zu"),
 					EXPR_ARG(expr), i + 1);
 			depth = 1;
 			continue;
@@ -312,19 +313,19 @@ _items(const char *expr, struct strlist *out, size_t *total, size_t *bytes,
 			continue;
 		if (i == start)
 			return pihpc_err(err, errlen,
-				EXPR_FMT ": empty name at position %zu",
+				_("hostlist '%.*s%s': empty name at position %zu"),
 				EXPR_ARG(expr), i + 1);
 		memset(&it, 0, sizeof(it));
 		rc = _parse_item(expr, start, i, &it, err, errlen);
 		if (rc == 0 && !out) {
 			if (*total + it.count > PIHPC_HOSTLIST_MAX)
 				rc = pihpc_err(err, errlen,
-					EXPR_FMT ": more than %d names", EXPR_ARG(expr),
+					_("hostlist '%.*s%s': more than %d names"), EXPR_ARG(expr),
 					PIHPC_HOSTLIST_MAX);
 			else if (*bytes + it.count * (it.maxlen + 1) >
 				 PIHPC_HOSTLIST_BYTES_MAX)
 				rc = pihpc_err(err, errlen,
-					EXPR_FMT ": more than %lu bytes of names",
+					_("hostlist '%.*s%s': more than %lu bytes of names"),
 					EXPR_ARG(expr), PIHPC_HOSTLIST_BYTES_MAX);
 			*total += it.count;
 			*bytes += it.count * (it.maxlen + 1);
@@ -509,7 +510,7 @@ pihpc_hostlist_expand(const char *expr, struct strlist *out,
 	size_t total = 0, bytes = 0;
 
 	if (!*expr)
-		return pihpc_err(err, errlen, "hostlist '': empty");
+		return pihpc_err(err, errlen, _("hostlist '': empty"));
 	/* the whole size is known and bounded before any name is made */
 	if (_items(expr, NULL, &total, &bytes, err, errlen) < 0)
 		return -1;
@@ -533,12 +534,12 @@ pihpc_hostlist_compress(char *const *names, size_t n, struct strbuf *out,
 		size_t len = strlen(nm), e = len, b;
 
 		if (!len || strspn(nm, NAME_CHARS) != len) {
-			(void)pihpc_err(err, errlen, "invalid host name '%s'", nm);
+			(void)pihpc_err(err, errlen, _("invalid host name '%s'"), nm);
 			goto out;
 		}
 		if (len > PIHPC_HOSTLIST_NAME_MAX) {
 			(void)pihpc_err(err, errlen,
-					"host name longer than %d characters: '%.20s...'",
+					_("host name longer than %d characters: '%.20s...'"),
 					PIHPC_HOSTLIST_NAME_MAX, nm);
 			goto out;
 		}

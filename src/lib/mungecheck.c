@@ -8,6 +8,7 @@
 #include <munge.h>
 
 #include "error.h"
+#include "i18n.h"
 #include "mungecheck.h"
 
 #define PAYLOAD "pihpc munge check"
@@ -21,15 +22,15 @@ _hint(munge_err_t e)
 {
 	switch (e) {
 	case EMUNGE_SOCKET:
-		return "try 'systemctl status munge'";
+		return _("try 'systemctl status munge'");
 	case EMUNGE_CRED_INVALID:
 	case EMUNGE_BAD_CRED:
-		return "the munge key differs between the nodes?";
+		return _("the munge key differs between the nodes?");
 	case EMUNGE_CRED_EXPIRED:
 	case EMUNGE_CRED_REWOUND:
-		return "are the clocks in sync?";
+		return _("are the clocks in sync?");
 	default:
-		return "see munged's log";
+		return _("see munged's log");
 	}
 }
 
@@ -49,18 +50,18 @@ pihpc_munge_check(const char *socket, char *err, size_t errlen)
 	munge_err_t e;
 
 	if (!ctx)
-		return pihpc_err(err, errlen, "cannot create a munge context");
+		return pihpc_err(err, errlen, _("cannot create a munge context"));
 	if (socket) {
 		e = munge_ctx_set(ctx, MUNGE_OPT_SOCKET, socket);
 		if (e != EMUNGE_SUCCESS) {
-			(void)pihpc_err(err, errlen, "cannot use munge socket '%s': %s",
+			(void)pihpc_err(err, errlen, _("cannot use munge socket '%s': %s"),
 					socket, munge_ctx_strerror(ctx));
 			goto out;
 		}
 	}
 	e = munge_encode(&cred, ctx, PAYLOAD, (int)strlen(PAYLOAD));
 	if (e != EMUNGE_SUCCESS) {
-		(void)pihpc_err(err, errlen, "cannot encode a munge credential: %s (%s)",
+		(void)pihpc_err(err, errlen, _("cannot encode a munge credential: %s (%s)"),
 				munge_ctx_strerror(ctx) ? munge_ctx_strerror(ctx)
 							: munge_strerror(e),
 				_hint(e));
@@ -68,7 +69,7 @@ pihpc_munge_check(const char *socket, char *err, size_t errlen)
 	}
 	e = munge_decode(cred, ctx, &buf, &len, &uid, &gid);
 	if (e != EMUNGE_SUCCESS) {
-		(void)pihpc_err(err, errlen, "cannot decode a munge credential: %s (%s)",
+		(void)pihpc_err(err, errlen, _("cannot decode a munge credential: %s (%s)"),
 				munge_ctx_strerror(ctx) ? munge_ctx_strerror(ctx)
 							: munge_strerror(e),
 				_hint(e));
@@ -77,7 +78,7 @@ pihpc_munge_check(const char *socket, char *err, size_t errlen)
 	if (len != (int)strlen(PAYLOAD) || memcmp(buf, PAYLOAD, (size_t)len) != 0 ||
 	    uid != geteuid()) {
 		(void)pihpc_err(err, errlen,
-				"munge credential came back altered (uid %lu)",
+				_("munge credential came back altered (uid %lu)"),
 				(unsigned long)uid);
 		goto out;
 	}

@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "file.h"
+#include "i18n.h"
 #include "mungekey.h"
 #include "sha256.h"
 #include "user.h"
@@ -58,7 +59,7 @@ _key_read(const char *path, struct key *k, char *err, size_t errlen)
 		/* keep "refusing 'PATH': a symbolic link" and the like */
 		if (errno == ELOOP || errno == EISDIR || errno == EINVAL)
 			return -1;
-		return pihpc_err_errno(err, errlen, "cannot read '%s'", path);
+		return pihpc_err_errno(err, errlen, _("cannot read '%s'"), path);
 	}
 	while (k->st.st_size <= PIHPC_MUNGE_KEY_MAX &&
 	       k->len <= PIHPC_MUNGE_KEY_MAX) {
@@ -68,7 +69,7 @@ _key_read(const char *path, struct key *k, char *err, size_t errlen)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			(void)pihpc_err_errno(err, errlen, "cannot read '%s'",
+			(void)pihpc_err_errno(err, errlen, _("cannot read '%s'"),
 					      path);
 			(void)close(fd);
 			return -1;
@@ -82,7 +83,7 @@ _key_read(const char *path, struct key *k, char *err, size_t errlen)
 	    k->len > PIHPC_MUNGE_KEY_MAX) {
 		errno = EFBIG;
 		return pihpc_err(err, errlen,
-				 "'%s' is too large for a munge key (more than %d bytes)",
+				 _("'%s' is too large for a munge key (more than %d bytes)"),
 				 path, PIHPC_MUNGE_KEY_MAX);
 	}
 	return 0;
@@ -99,13 +100,13 @@ _munge_ids(const struct pihpc_ctx *ctx, uid_t *uid, gid_t *gid, char *err,
 		return -1;
 	if (!found)
 		return pihpc_err(err, errlen,
-				 "user 'munge' does not exist (is the munge package installed?)");
+				 _("user 'munge' does not exist (is the munge package installed?)"));
 	found = pihpc_group_lookup(ctx, "munge", gid, err, errlen);
 	if (found < 0)
 		return -1;
 	if (!found)
 		return pihpc_err(err, errlen,
-				 "group 'munge' does not exist (is the munge package installed?)");
+				 _("group 'munge' does not exist (is the munge package installed?)"));
 	return 0;
 }
 
@@ -121,7 +122,7 @@ _key_write(const char *path, const struct key *k, mode_t mode, uid_t uid,
 				    errlen) < 0)
 		return -1;
 	if (res == PIHPC_WRITTEN)
-		strlist_pushf(done, "updated '%s'", path);
+		strlist_pushf(done, _("updated '%s'"), path);
 	return 0;
 }
 
@@ -145,7 +146,7 @@ _keep_original(const struct pihpc_ctx *ctx, const struct key *k, char *err,
 		goto out;
 	}
 	if (errno != ENOENT) {
-		(void)pihpc_err_errno(err, errlen, "cannot stat '%s'", orig.buf);
+		(void)pihpc_err_errno(err, errlen, _("cannot stat '%s'"), orig.buf);
 		goto out;
 	}
 	fm.mode = k->st.st_mode & 07777;
@@ -185,7 +186,7 @@ _key_hex(const struct key *k, char hex[PIHPC_SHA256_HEX], char *err,
 {
 	if (pihpc_sha256_hex(k->buf, k->len, hex) < 0)
 		return pihpc_err(err, errlen,
-				 "cannot initialise libsodium for SHA-256");
+				 _("cannot initialise libsodium for SHA-256"));
 	return 0;
 }
 
@@ -262,7 +263,7 @@ pihpc_munge_key_generate(const struct pihpc_ctx *ctx, struct strlist *done,
 			continue;
 		if (n < 0) {
 			(void)pihpc_err_errno(err, errlen,
-					      "cannot get random bytes");
+					      _("cannot get random bytes"));
 			goto out;
 		}
 		k.len += (size_t)n;
@@ -299,7 +300,7 @@ pihpc_munge_key_publish(const struct pihpc_ctx *ctx, struct strlist *done,
 	pihpc_path(ctx, PIHPC_MUNGE_KEY_NFS, &path);
 	if (stat(path.buf, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		(void)pihpc_err(err, errlen,
-				"cannot publish the munge key: '%s' is not a directory (is it mounted from the storage node?)",
+				_("cannot publish the munge key: '%s' is not a directory (is it mounted from the storage node?)"),
 				path.buf);
 		goto out;
 	}
@@ -311,7 +312,7 @@ pihpc_munge_key_publish(const struct pihpc_ctx *ctx, struct strlist *done,
 		goto out;
 	if (!match) {
 		(void)pihpc_err(err, errlen,
-				"'%s' is not the cluster's munge key (run 'pihpc munge key generate' first)",
+				_("'%s' is not the cluster's munge key (run 'pihpc munge key generate' first)"),
 				path.buf);
 		goto out;
 	}
@@ -343,16 +344,16 @@ pihpc_munge_key_install(const struct pihpc_ctx *ctx, struct strlist *done,
 	if (_key_read(path.buf, &k, err, errlen) < 0) {
 		if (errno == ENOENT || errno == EACCES || errno == EPERM)
 			(void)pihpc_err(err, errlen,
-					"cannot read the cluster's munge key '%s': %s (%s)",
+					_("cannot read the cluster's munge key '%s': %s (%s)"),
 					path.buf, strerror(errno),
 					errno == ENOENT
-					? "is /nfs mounted from the storage node, and pihpc-master installed on the controller?"
-					: "is /nfs exported with no_root_squash?");
+					? _("is /nfs mounted from the storage node, and pihpc-master installed on the controller?")
+					: _("is /nfs exported with no_root_squash?"));
 		goto out;
 	}
 	if (k.len < PIHPC_MUNGE_KEY_MIN) {
 		(void)pihpc_err(err, errlen,
-				"the cluster's munge key '%s' is too short: %zu bytes (munge needs at least %d)",
+				_("the cluster's munge key '%s' is too short: %zu bytes (munge needs at least %d)"),
 				path.buf, k.len, PIHPC_MUNGE_KEY_MIN);
 		goto out;
 	}
@@ -383,13 +384,13 @@ pihpc_munge_key_load_cluster(const struct pihpc_ctx *ctx, const char *path,
 		goto out;
 	if (!match) {
 		(void)pihpc_err(err, errlen,
-				"'%s' is not the cluster's munge key (run 'pihpc munge key generate' first)",
+				_("'%s' is not the cluster's munge key (run 'pihpc munge key generate' first)"),
 				path);
 		goto out;
 	}
 	if (k.len < PIHPC_MUNGE_KEY_MIN || k.len > cap) {
 		(void)pihpc_err(err, errlen,
-				"the munge key '%s' has %zu bytes: it cannot be sent (%d to %zu)",
+				_("the munge key '%s' has %zu bytes: it cannot be sent (%d to %zu)"),
 				path, k.len, PIHPC_MUNGE_KEY_MIN, cap);
 		goto out;
 	}
@@ -415,7 +416,7 @@ pihpc_munge_key_install_data(const struct pihpc_ctx *ctx,
 	_key_init(&k);
 	if (len < PIHPC_MUNGE_KEY_MIN || len > PIHPC_MUNGE_KEY_MAX) {
 		(void)pihpc_err(err, errlen,
-				"the munge key received has %zu bytes (munge needs %d to %d)",
+				_("the munge key received has %zu bytes (munge needs %d to %d)"),
 				len, PIHPC_MUNGE_KEY_MIN, PIHPC_MUNGE_KEY_MAX);
 		goto out;
 	}

@@ -8,6 +8,7 @@
 #include "block.h"
 #include "error.h"
 #include "file.h"
+#include "i18n.h"
 #include "nfs.h"
 #include "run.h"
 
@@ -44,7 +45,7 @@ _block(const struct pihpc_ctx *ctx, const char *file, const char *name,
 		rc = pihpc_block_remove_file(path.buf, name, &res, err,
 					     errlen);
 	if (rc == 0 && res == PIHPC_WRITTEN)
-		strlist_pushf(done, "updated '%s'", path.buf);
+		strlist_pushf(done, _("updated '%s'"), path.buf);
 	if (changed)
 		*changed = rc == 0 && res == PIHPC_WRITTEN;
 	strbuf_release(&path);
@@ -90,7 +91,7 @@ pihpc_exports_apply(const struct pihpc_ctx *ctx, const struct pihpc_conf *c,
 		if (stat(path.buf, &st) == 0) {
 			if (!S_ISDIR(st.st_mode)) {
 				(void)pihpc_err(err, errlen,
-						"export path '%s' is not a directory",
+						_("export path '%s' is not a directory"),
 						paths.v[i]);
 				goto out;
 			}
@@ -98,11 +99,11 @@ pihpc_exports_apply(const struct pihpc_ctx *ctx, const struct pihpc_conf *c,
 			make_nfs = 1;
 		} else if (errno == ENOENT) {
 			(void)pihpc_err(err, errlen,
-					"export path '%s' does not exist",
+					_("export path '%s' does not exist"),
 					paths.v[i]);
 			goto out;
 		} else {
-			(void)pihpc_err_errno(err, errlen, "cannot stat '%s'",
+			(void)pihpc_err_errno(err, errlen, _("cannot stat '%s'"),
 					      path.buf);
 			goto out;
 		}
@@ -112,7 +113,7 @@ pihpc_exports_apply(const struct pihpc_ctx *ctx, const struct pihpc_conf *c,
 		if (pihpc_dir_ensure(path.buf, 0755, (uid_t)-1, (gid_t)-1,
 				     NULL, err, errlen) < 0)
 			goto out;
-		strlist_pushf(done, "created directory '%s'", path.buf);
+		strlist_pushf(done, _("created directory '%s'"), path.buf);
 	}
 	pihpc_exports_content(c, &content);
 	rc = _block(ctx, PIHPC_EXPORTS_PATH, PIHPC_EXPORTS_BLOCK, content.buf,
@@ -144,7 +145,7 @@ pihpc_exports_reload(const char *exportfs, char *err, size_t errlen)
 
 	rc = pihpc_run_capture(argv, NULL, 0, NULL, &errout, why, sizeof(why));
 	if (rc < 0)
-		(void)pihpc_err(err, errlen, "cannot reload the NFS exports: %s",
+		(void)pihpc_err(err, errlen, _("cannot reload the NFS exports: %s"),
 				why);
 	strbuf_release(&errout);
 	return rc;
@@ -185,14 +186,14 @@ pihpc_fstab_apply(const struct pihpc_ctx *ctx, const struct pihpc_conf *c,
 		if (stat(path.buf, &st) == 0) {
 			if (!S_ISDIR(st.st_mode))
 				rc = pihpc_err(err, errlen,
-					       "mount point '%s' is not a directory",
+					       _("mount point '%s' is not a directory"),
 					       paths.v[i]);
 		} else if (errno != ENOENT) {
-			rc = pihpc_err_errno(err, errlen, "cannot stat '%s'",
+			rc = pihpc_err_errno(err, errlen, _("cannot stat '%s'"),
 					     path.buf);
 		} else if (pihpc_dir_ensure(path.buf, 0755, (uid_t)-1,
 					    (gid_t)-1, NULL, err, errlen) == 0) {
-			strlist_pushf(done, "created directory '%s'", path.buf);
+			strlist_pushf(done, _("created directory '%s'"), path.buf);
 		} else {
 			rc = -1;
 		}

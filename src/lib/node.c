@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "file.h"
+#include "i18n.h"
 #include "node.h"
 
 #define MAX_CPUS 8192
@@ -37,7 +38,7 @@ _read_long(const char *path, long dflt, long *v, char *err, size_t errlen)
 	errno = 0;
 	*v = strtol(sb.buf, &end, 10);
 	if (errno || !sb.len || *end)
-		rc = pihpc_err(err, errlen, "cannot parse '%s': '%s'", path,
+		rc = pihpc_err(err, errlen, _("cannot parse '%s': '%s'"), path,
 			       sb.buf);
 out:
 	strbuf_release(&sb);
@@ -93,8 +94,8 @@ pihpc_meminfo_total(const char *fname, const char *text, unsigned long *mib,
 		return 0;
 	}
 	if (!*p)
-		return pihpc_err(err, errlen, "no 'MemTotal' in '%s'", fname);
-	return pihpc_err(err, errlen, "cannot parse 'MemTotal' in '%s': '%.*s'",
+		return pihpc_err(err, errlen, _("no 'MemTotal' in '%s'"), fname);
+	return pihpc_err(err, errlen, _("cannot parse 'MemTotal' in '%s': '%.*s'"),
 			 fname, (int)(end - p), p);
 }
 
@@ -172,7 +173,7 @@ pihpc_node_detect(const struct pihpc_ctx *ctx, struct pihpc_node *n,
 		goto out;
 	strbuf_trim(&text);
 	if (pihpc_cpulist_parse(text.buf, online, MAX_CPUS) < 0) {
-		(void)pihpc_err(err, errlen, "cannot parse '%s': '%s'",
+		(void)pihpc_err(err, errlen, _("cannot parse '%s': '%s'"),
 				path.buf, text.buf);
 		goto out;
 	}
@@ -200,7 +201,7 @@ pihpc_node_detect(const struct pihpc_ctx *ctx, struct pihpc_node *n,
 		ncpu++;
 	}
 	if (!ncpu) {
-		(void)pihpc_err(err, errlen, "no online CPUs in '%s'",
+		(void)pihpc_err(err, errlen, _("no online CPUs in '%s'"),
 				pihpc_path(ctx, CPU_DIR "/online", &path));
 		goto out;
 	}
@@ -214,7 +215,7 @@ pihpc_node_detect(const struct pihpc_ctx *ctx, struct pihpc_node *n,
 		goto out;
 	n->real_memory = pihpc_real_memory(n->mem_total_mib);
 	if (!n->real_memory) {
-		(void)pihpc_err(err, errlen, "too little memory in '%s': %lu MiB",
+		(void)pihpc_err(err, errlen, _("too little memory in '%s': %lu MiB"),
 				path.buf, n->mem_total_mib);
 		goto out;
 	}

@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "file.h"
+#include "i18n.h"
 #include "proc.h"
 
 /*****************************************************************************
@@ -59,7 +60,7 @@ pihpc_proc_find(const struct pihpc_ctx *ctx, const char *const *names,
 	d = opendir(dir.buf);
 	if (!d) {
 		if (errno != ENOENT)
-			rc = pihpc_err_errno(err, errlen, "cannot open '%s'",
+			rc = pihpc_err_errno(err, errlen, _("cannot open '%s'"),
 					     dir.buf);
 		goto out;
 	}

@@ -7,6 +7,7 @@
 #include "error.h"
 #include "file.h"
 #include "hostlist.h"
+#include "i18n.h"
 #include "path.h"
 #include "render.h"
 
@@ -152,7 +153,7 @@ pihpc_render_text(const char *fname, const char *text, size_t len,
 		val = _lookup(v, at + 1, n);
 		if (!val)
 			return pihpc_err(err, errlen,
-				"%s:%d: unknown placeholder '@%.*s@'", fname,
+				_("%s:%d: unknown placeholder '@%.*s@'"), fname,
 				line, (int)n, at + 1);
 		strbuf_addstr(out, val);
 		i = s + n + 2;
@@ -173,7 +174,7 @@ pihpc_render(const struct pihpc_conf *c, const char *role,
 
 	if (strcmp(role, "master") && strcmp(role, "compute"))
 		return pihpc_err(err, errlen,
-				 "invalid role '%s' (want master or compute)", role);
+				 _("invalid role '%s' (want master or compute)"), role);
 	pihpc_render_vars(c, &v);
 	for (i = 0; files[i]; i++) {
 		enum pihpc_write_result res;
@@ -191,7 +192,7 @@ pihpc_render(const struct pihpc_conf *c, const char *role,
 				       err, errlen) < 0)
 			goto out;
 		if (res == PIHPC_WRITTEN)
-			strlist_pushf(done, "wrote '%s'", out.buf);
+			strlist_pushf(done, _("wrote '%s'"), out.buf);
 	}
 	rc = 0;
 out:

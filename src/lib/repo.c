@@ -2,6 +2,7 @@
  * repo.c - the storage node's signed apt repository (reprepro, GnuPG).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -9,6 +10,7 @@
 
 #include "error.h"
 #include "file.h"
+#include "i18n.h"
 #include "repo.h"
 #include "run.h"
 
@@ -71,7 +73,7 @@ _write(const char *dir, const char *name, const char *data, size_t len,
 	pihpc_path_join(dir, name, &path);
 	rc = pihpc_write_atomic(path.buf, data, len, 0644, &res, err, errlen);
 	if (rc == 0 && res == PIHPC_WRITTEN) {
-		strlist_pushf(done, "updated '%s'", path.buf);
+		strlist_pushf(done, _("updated '%s'"), path.buf);
 		if (changed)
 			*changed = 1;
 	}
@@ -189,7 +191,7 @@ _initialised(const struct repo_paths *rp, char *err, size_t errlen)
 	pihpc_path_join(rp->base.buf, "conf/distributions", &sb);
 	if (stat(sb.buf, &st) < 0)
 		rc = pihpc_err(err, errlen,
-			       "repository '%s' is not initialised (run 'pihpc repo init' first)",
+			       _("repository '%s' is not initialised (run 'pihpc repo init' first)"),
 			       rp->base.buf);
 	strbuf_release(&sb);
 	return rc;
@@ -236,7 +238,7 @@ pihpc_repo_fingerprint(const struct pihpc_ctx *ctx, struct strbuf *fpr,
 		rc = _fingerprint(&rp, fpr, err, errlen);
 		_stop_agent(&rp);
 	} else if (errno != ENOENT) {
-		rc = pihpc_err_errno(err, errlen, "cannot stat '%s'",
+		rc = pihpc_err_errno(err, errlen, _("cannot stat '%s'"),
 				     rp.gnupg.buf);
 	}
 	_paths_release(&rp);
@@ -279,11 +281,11 @@ pihpc_repo_init(const struct pihpc_ctx *ctx, const char *storage,
 		found = _fingerprint(&rp, &fpr, err, errlen);
 		if (found == 0)
 			(void)pihpc_err(err, errlen,
-					"no signing key in '%s' after creating one",
+					_("no signing key in '%s' after creating one"),
 					rp.gnupg.buf);
 		if (found != 1)
 			goto out;
-		strlist_pushf(done, "created signing key %s", fpr.buf);
+		strlist_pushf(done, _("created signing key %s"), fpr.buf);
 	}
 
 	/* reprepro's configuration */
@@ -333,7 +335,7 @@ pihpc_repo_init(const struct pihpc_ctx *ctx, const char *storage,
 			goto out;
 		rc = -1;
 		pihpc_path_join(rp.out.buf, "dists/" PIHPC_REPO_CODENAME, &path);
-		strlist_pushf(done, "exported '%s'", path.buf);
+		strlist_pushf(done, _("exported '%s'"), path.buf);
 	}
 
 	/* what the nodes fetch: public key and sources */
@@ -344,7 +346,7 @@ pihpc_repo_init(const struct pihpc_ctx *ctx, const char *storage,
 			goto out;
 	}
 	if (!key.len) {
-		(void)pihpc_err(err, errlen, "cannot export the public key %s",
+		(void)pihpc_err(err, errlen, _("cannot export the public key %s"),
 				fpr.buf);
 		goto out;
 	}
@@ -383,11 +385,14 @@ pihpc_deb_fields(const char *file, struct strbuf *name,
 			 (char *)"Architecture", NULL };
 	struct strbuf out = STRBUF_INIT, errout = STRBUF_INIT;
 	struct stat st;
-	char why[512] = "";
+	char why[512] = "", cannot[128];
 	int rc = -1;
 
+	/* run.c's message when dpkg-deb cannot be started, in the language
+	 * it was made in */
+	(void)snprintf(cannot, sizeof(cannot), _("cannot run '%s'"), argv[0]);
 	if (stat(file, &st) < 0)
-		return pihpc_err_errno(err, errlen, "cannot read '%s'", file);
+		return pihpc_err_errno(err, errlen, _("cannot read '%s'"), file);
 	if (S_ISREG(st.st_mode) &&
 	    pihpc_run_capture(argv, NULL, 0, &out, &errout, why,
 			      sizeof(why)) == 0 &&
@@ -395,10 +400,10 @@ pihpc_deb_fields(const char *file, struct strbuf *name,
 	    _field(out.buf, "Version", version) == 0 &&
 	    _field(out.buf, "Architecture", arch) == 0)
 		rc = 0;
-	else if (!strncmp(why, "cannot run", 10))
+	else if (!strncmp(why, cannot, strlen(cannot)))
 		(void)pihpc_err(err, errlen, "%s", why);
 	else
-		(void)pihpc_err(err, errlen, "'%s' is not a Debian package",
+		(void)pihpc_err(err, errlen, _("'%s' is not a Debian package"),
 				file);
 	strbuf_release(&out);
 	strbuf_release(&errout);
@@ -437,7 +442,7 @@ pihpc_repo_add(const struct pihpc_ctx *ctx, char *const *files, size_t n,
 		a = strstr(skip.buf, out.buf);
 		if (!a) {
 			(void)pihpc_err(err, errlen,
-					"'%s': architecture '%s' is not one of %s all",
+					_("'%s': architecture '%s' is not one of %s all"),
 					files[i], arch.buf, PIHPC_REPO_ARCHS);
 			goto out;
 		}
@@ -459,10 +464,10 @@ pihpc_repo_add(const struct pihpc_ctx *ctx, char *const *files, size_t n,
 			    names.v[i], versions.v[i]);
 		s = strstr(errout.buf, skip.buf);
 		if (s && rc == 0) {
-			rc = pihpc_err(err, errlen, "cannot add '%s': %.*s",
+			rc = pihpc_err(err, errlen, _("cannot add '%s': %.*s"),
 				       files[i], (int)strcspn(s, "\n"), s);
 		} else if (!s) {
-			strlist_pushf(done, "added %s %s %s", names.v[i],
+			strlist_pushf(done, _("added %s %s %s"), names.v[i],
 				      versions.v[i], archs.v[i]);
 		}
 	}

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "i18n.h"
 #include "run.h"
 
 /*****************************************************************************
@@ -25,12 +26,12 @@ pihpc_run(char *const argv[], char *err, size_t errlen)
 
 	/* a close-on-exec pipe tells us whether exec itself failed */
 	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return pihpc_err_errno(err, errlen, "cannot run '%s'", argv[0]);
+		return pihpc_err_errno(err, errlen, _("cannot run '%s'"), argv[0]);
 	pid = fork();
 	if (pid < 0) {
 		(void)close(pfd[0]);
 		(void)close(pfd[1]);
-		return pihpc_err_errno(err, errlen, "cannot run '%s'", argv[0]);
+		return pihpc_err_errno(err, errlen, _("cannot run '%s'"), argv[0]);
 	}
 	if (pid == 0) {
 		int e;
@@ -49,18 +50,18 @@ pihpc_run(char *const argv[], char *err, size_t errlen)
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
 			return pihpc_err_errno(err, errlen,
-					       "cannot wait for '%s'", argv[0]);
+					       _("cannot wait for '%s'"), argv[0]);
 	}
 	if (n == (ssize_t)sizeof(child_errno))
-		return pihpc_err(err, errlen, "cannot run '%s': %s", argv[0],
+		return pihpc_err(err, errlen, _("cannot run '%s': %s"), argv[0],
 				 strerror(child_errno));
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFEXITED(status))
 		return pihpc_err(err, errlen,
-				 "'%s' failed with exit status %d", argv[0],
+				 _("'%s' failed with exit status %d"), argv[0],
 				 WEXITSTATUS(status));
-	return pihpc_err(err, errlen, "'%s' was killed by signal %d", argv[0],
+	return pihpc_err(err, errlen, _("'%s' was killed by signal %d"), argv[0],
 			 WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
@@ -217,29 +218,29 @@ pihpc_run_capture(char *const argv[], const char *in, size_t inlen,
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			(void)pihpc_err_errno(err, errlen,
-					      "cannot wait for '%s'", argv[0]);
+					      _("cannot wait for '%s'"), argv[0]);
 			goto out;
 		}
 	}
 	if (n == (ssize_t)sizeof(child_errno)) {
-		(void)pihpc_err(err, errlen, "cannot run '%s': %s", argv[0],
+		(void)pihpc_err(err, errlen, _("cannot run '%s': %s"), argv[0],
 				strerror(child_errno));
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		rc = 0;
 	} else {
 		if (WIFEXITED(status))
 			(void)pihpc_err(err, errlen,
-					"'%s' failed with exit status %d",
+					_("'%s' failed with exit status %d"),
 					argv[0], WEXITSTATUS(status));
 		else
 			(void)pihpc_err(err, errlen,
-					"'%s' was killed by signal %d", argv[0],
+					_("'%s' was killed by signal %d"), argv[0],
 					WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 		_add_first_line(err, errlen, errout);
 	}
 	goto out;
 sys_fail:
-	(void)pihpc_err_errno(err, errlen, "cannot run '%s'", argv[0]);
+	(void)pihpc_err_errno(err, errlen, _("cannot run '%s'"), argv[0]);
 out:
 	for (i = 0; i < 3; i++) {
 		_close_fd(&fds[i]);

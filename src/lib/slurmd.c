@@ -8,6 +8,7 @@
 
 #include "error.h"
 #include "file.h"
+#include "i18n.h"
 #include "slurmd.h"
 
 /* What scontrol says when it cannot talk to slurmctld at all. */
@@ -110,7 +111,7 @@ pihpc_slurmd_env(const struct pihpc_ctx *ctx, const struct pihpc_conf *c,
 			       errlen) < 0)
 		goto out;
 	if (res == PIHPC_WRITTEN)
-		strlist_pushf(done, "updated '%s'", path.buf);
+		strlist_pushf(done, _("updated '%s'"), path.buf);
 	rc = 0;
 out:
 	strbuf_release(&path);
@@ -130,7 +131,7 @@ pihpc_short_hostname(const struct pihpc_ctx *ctx, struct strbuf *name,
 	if (pihpc_ctx_is_real_root(ctx)) {
 		if (uname(&u) < 0)
 			return pihpc_err_errno(err, errlen,
-					       "cannot get the host name");
+					       _("cannot get the host name"));
 		strbuf_addstr(name, u.nodename);
 	} else {
 		pihpc_path(ctx, "/etc/hostname", &path);
@@ -140,10 +141,10 @@ pihpc_short_hostname(const struct pihpc_ctx *ctx, struct strbuf *name,
 		strbuf_setlen(name, strcspn(name->buf, ".\n"));
 		strbuf_trim(name);
 		if (!name->len)
-			rc = pihpc_err(err, errlen, "this host has no name");
+			rc = pihpc_err(err, errlen, _("this host has no name"));
 		else if (pihpc_check_hostname(name->buf) < 0)
 			rc = pihpc_err(err, errlen,
-				       "this host's name is not a host name: '%s'",
+				       _("this host's name is not a host name: '%s'"),
 				       name->buf);
 	}
 	strbuf_release(&path);
@@ -217,9 +218,9 @@ pihpc_node_join(const struct pihpc_runner *r, const struct pihpc_conf *c,
 
 			pihpc_oneline(errout.len ? errout.buf : out.buf, &msg);
 			(void)pihpc_err(err, errlen,
-					"node '%s' did not register with the controller within %u s (scontrol: %s)",
+					_("node '%s' did not register with the controller within %u s (scontrol: %s)"),
 					name, timeout,
-					msg.len ? msg.buf : "no answer");
+					msg.len ? msg.buf : _("no answer"));
 			strbuf_release(&msg);
 			*timed_out = 1;
 			rc = -1;
@@ -246,7 +247,7 @@ pihpc_node_join(const struct pihpc_runner *r, const struct pihpc_conf *c,
 		if (rc > 0) {
 			pihpc_oneline(errout.buf, &msg);
 			(void)pihpc_err(err, errlen,
-					"cannot set the address of node '%s' to '%s': %s",
+					_("cannot set the address of node '%s' to '%s': %s"),
 					name, want.buf, msg.len ? msg.buf : err);
 		}
 		strbuf_release(&msg);
@@ -255,7 +256,7 @@ pihpc_node_join(const struct pihpc_runner *r, const struct pihpc_conf *c,
 			goto out;
 		}
 	}
-	strlist_pushf(done, "changed NodeAddr of node '%s' from '%s' to '%s'",
+	strlist_pushf(done, _("changed NodeAddr of node '%s' from '%s' to '%s'"),
 		      name, have.buf, want.buf);
 out:
 	strbuf_release(&out);
@@ -274,17 +275,17 @@ pihpc_node_join_hints(const struct pihpc_conf *c, const char *name,
 {
 	const char *ctl = pihpc_conf_get(c, PIHPC_CONTROLLER);
 
-	strlist_push(hints, "likely causes:");
-	strlist_pushf(hints, " - the controller '%s' is down or cannot be reached from this node",
+	strlist_push(hints, _("likely causes:"));
+	strlist_pushf(hints, _(" - the controller '%s' is down or cannot be reached from this node"),
 		      ctl);
-	strlist_pushf(hints, " - this node's munge key differs from the controller's: run 'pihpc munge check' here and compare 'pihpc munge key status' on both nodes");
+	strlist_pushf(hints, _(" - this node's munge key differs from the controller's: run 'pihpc munge check' here and compare 'pihpc munge key status' on both nodes"));
 	if (pihpc_conf_yes(c, PIHPC_NODE_REGISTRATION))
-		strlist_pushf(hints, " - the controller's node table is full (MaxNodeCount=%s): raise max_nodes in /etc/pihpc/cluster.conf on the controller",
+		strlist_pushf(hints, _(" - the controller's node table is full (MaxNodeCount=%s): raise max_nodes in /etc/pihpc/cluster.conf on the controller"),
 			      pihpc_conf_get(c, PIHPC_MAX_NODES));
 	else
-		strlist_pushf(hints, " - '%s' is not in compute_nodes of /etc/pihpc/cluster.conf on the controller",
+		strlist_pushf(hints, _(" - '%s' is not in compute_nodes of /etc/pihpc/cluster.conf on the controller"),
 			      name);
-	strlist_push(hints, "see 'journalctl -u slurmd' here and 'journalctl -u slurmctld' on the controller");
+	strlist_push(hints, _("see 'journalctl -u slurmd' here and 'journalctl -u slurmctld' on the controller"));
 }
 
 int
@@ -304,24 +305,24 @@ pihpc_node_leave(const struct pihpc_runner *r, const char *name,
 		rc = r->run(r->data, argv, NULL, 0, &out, &errout, err, errlen);
 	}
 	if (rc == 0) {
-		strlist_pushf(done, "deleted node '%s' from the controller",
+		strlist_pushf(done, _("deleted node '%s' from the controller"),
 			      name);
 	} else if (rc > 0) {
 		pihpc_oneline(errout.len ? errout.buf : out.buf, &msg);
 		if (strcasestr(msg.buf, "busy")) {
 			(void)pihpc_err(err, errlen,
-					"node '%s' still runs jobs; drain it first: scontrol update nodename=%s state=drain reason=...",
+					_("node '%s' still runs jobs; drain it first: scontrol update nodename=%s state=drain reason=..."),
 					name, name);
 		} else if (strcasestr(msg.buf, "Invalid node name") ||
 			   strcasestr(msg.buf, "not found")) {
 			rc = 0;		/* not there: nothing to do */
 		} else if (_contains_any(msg.buf, unreachable)) {
 			strbuf_addf(warning,
-				    "cannot reach the controller to delete node '%s' (%s); nothing to clean",
+				    _("cannot reach the controller to delete node '%s' (%s); nothing to clean"),
 				    name, msg.buf);
 			rc = 0;
 		} else {
-			(void)pihpc_err(err, errlen, "cannot delete node '%s': %s",
+			(void)pihpc_err(err, errlen, _("cannot delete node '%s': %s"),
 					name, msg.len ? msg.buf : err);
 		}
 	}

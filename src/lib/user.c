@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "i18n.h"
 #include "proc.h"
 #include "run.h"
 #include "user.h"
@@ -42,7 +43,7 @@ _read_passwd(const struct pihpc_ctx *ctx, const char *name, uid_t uid,
 	pihpc_path(ctx, "/etc/passwd", &path);
 	f = fopen(path.buf, "re");
 	if (!f) {
-		rc = pihpc_err_errno(err, errlen, "cannot open '%s'", path.buf);
+		rc = pihpc_err_errno(err, errlen, _("cannot open '%s'"), path.buf);
 		goto out;
 	}
 	errno = 0;
@@ -58,7 +59,7 @@ _read_passwd(const struct pihpc_ctx *ctx, const char *name, uid_t uid,
 		errno = 0;
 	}
 	if (errno && errno != ENOENT)
-		rc = pihpc_err_errno(err, errlen, "cannot read '%s'", path.buf);
+		rc = pihpc_err_errno(err, errlen, _("cannot read '%s'"), path.buf);
 	(void)fclose(f);
 out:
 	strbuf_release(&path);
@@ -77,7 +78,7 @@ _read_group(const struct pihpc_ctx *ctx, const char *name, gid_t gid,
 	pihpc_path(ctx, "/etc/group", &path);
 	f = fopen(path.buf, "re");
 	if (!f) {
-		rc = pihpc_err_errno(err, errlen, "cannot open '%s'", path.buf);
+		rc = pihpc_err_errno(err, errlen, _("cannot open '%s'"), path.buf);
 		goto out;
 	}
 	errno = 0;
@@ -92,7 +93,7 @@ _read_group(const struct pihpc_ctx *ctx, const char *name, gid_t gid,
 		errno = 0;
 	}
 	if (errno && errno != ENOENT)
-		rc = pihpc_err_errno(err, errlen, "cannot read '%s'", path.buf);
+		rc = pihpc_err_errno(err, errlen, _("cannot read '%s'"), path.buf);
 	(void)fclose(f);
 out:
 	strbuf_release(&path);
@@ -151,14 +152,14 @@ pihpc_reown_tree(const char *dir, uid_t ouid, gid_t ogid, uid_t nuid,
 	if (lstat(dir, &st) < 0) {
 		if (errno == ENOENT)
 			return 0;
-		return pihpc_err_errno(err, errlen, "cannot stat '%s'", dir);
+		return pihpc_err_errno(err, errlen, _("cannot stat '%s'"), dir);
 	}
 	paths[0] = (char *)dir;
 	paths[1] = NULL;
 	/* FTS_PHYSICAL: symbolic links are reported, never followed */
 	fts = fts_open(paths, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
 	if (!fts)
-		return pihpc_err_errno(err, errlen, "cannot open '%s'", dir);
+		return pihpc_err_errno(err, errlen, _("cannot open '%s'"), dir);
 	while (rc == 0) {
 		uid_t u = (uid_t)-1;
 		gid_t g = (gid_t)-1;
@@ -168,7 +169,7 @@ pihpc_reown_tree(const char *dir, uid_t ouid, gid_t ogid, uid_t nuid,
 		if (!e) {
 			if (errno)
 				rc = pihpc_err_errno(err, errlen,
-						     "cannot read '%s'", dir);
+						     _("cannot read '%s'"), dir);
 			break;
 		}
 
@@ -179,7 +180,7 @@ pihpc_reown_tree(const char *dir, uid_t ouid, gid_t ogid, uid_t nuid,
 		case FTS_ERR:
 		case FTS_NS:
 			errno = e->fts_errno;
-			rc = pihpc_err_errno(err, errlen, "cannot read '%s'",
+			rc = pihpc_err_errno(err, errlen, _("cannot read '%s'"),
 					     e->fts_path);
 			continue;
 		default:
@@ -192,14 +193,14 @@ pihpc_reown_tree(const char *dir, uid_t ouid, gid_t ogid, uid_t nuid,
 		if (u == (uid_t)-1 && g == (gid_t)-1)
 			continue;
 		if (lchown(e->fts_accpath, u, g) < 0) {
-			rc = pihpc_err_errno(err, errlen, "cannot change owner of '%s'",
+			rc = pihpc_err_errno(err, errlen, _("cannot change owner of '%s'"),
 					     e->fts_path);
 			continue;
 		}
 		(*count)++;
 	}
 	if (fts_close(fts) < 0 && rc == 0)
-		rc = pihpc_err_errno(err, errlen, "cannot read '%s'", dir);
+		rc = pihpc_err_errno(err, errlen, _("cannot read '%s'"), dir);
 	return rc;
 }
 
@@ -224,13 +225,13 @@ pihpc_user_ensure(const struct pihpc_ctx *ctx, const char *name, uid_t uid,
 		goto out;
 	if (a.uid_owner[0]) {
 		(void)pihpc_err(err, errlen,
-			"uid %s is already used by user '%s'; cannot use it for '%s'",
+			_("uid %s is already used by user '%s'; cannot use it for '%s'"),
 			uidstr, a.uid_owner, name);
 		goto out;
 	}
 	if (a.gid_owner[0]) {
 		(void)pihpc_err(err, errlen,
-			"gid %s is already used by group '%s'; cannot use it for '%s'",
+			_("gid %s is already used by group '%s'; cannot use it for '%s'"),
 			gidstr, a.gid_owner, name);
 		goto out;
 	}
@@ -244,7 +245,7 @@ pihpc_user_ensure(const struct pihpc_ctx *ctx, const char *name, uid_t uid,
 			goto out;
 		if (found) {
 			(void)pihpc_err(err, errlen,
-				"cannot change the ids of '%s' while '%s' (pid %ld) is running; stop the Slurm daemons first",
+				_("cannot change the ids of '%s' while '%s' (pid %ld) is running; stop the Slurm daemons first"),
 				name, daemon.buf, pid);
 			goto out;
 		}
@@ -254,13 +255,13 @@ pihpc_user_ensure(const struct pihpc_ctx *ctx, const char *name, uid_t uid,
 
 		if (_shadow(ctx, "groupadd", args, err, errlen) < 0)
 			goto out;
-		strlist_pushf(done, "created group '%s' (gid %s)", name, gidstr);
+		strlist_pushf(done, _("created group '%s' (gid %s)"), name, gidstr);
 	} else if (fix_group) {
 		const char *args[] = { "-g", gidstr, name, NULL };
 
 		if (_shadow(ctx, "groupmod", args, err, errlen) < 0)
 			goto out;
-		strlist_pushf(done, "changed gid of group '%s' from %lu to %s",
+		strlist_pushf(done, _("changed gid of group '%s' from %lu to %s"),
 			      name, (unsigned long)a.group_gid, gidstr);
 	}
 	if (!a.have_user) {
@@ -273,7 +274,7 @@ pihpc_user_ensure(const struct pihpc_ctx *ctx, const char *name, uid_t uid,
 
 		if (_shadow(ctx, "useradd", args, err, errlen) < 0)
 			goto out;
-		strlist_pushf(done, "created user '%s' (uid %s)", name, uidstr);
+		strlist_pushf(done, _("created user '%s' (uid %s)"), name, uidstr);
 	} else if (fix_user) {
 		/* groupmod -g already moved the members' primary gid; and
 		 * usermod --prefix (shadow 4.13) cannot resolve -g, so pass
@@ -295,7 +296,7 @@ pihpc_user_ensure(const struct pihpc_ctx *ctx, const char *name, uid_t uid,
 		args[n] = NULL;
 		if (n > 1 && _shadow(ctx, "usermod", args, err, errlen) < 0)
 			goto out;
-		strlist_pushf(done, "changed uid:gid of user '%s' from %lu:%lu to %s:%s",
+		strlist_pushf(done, _("changed uid:gid of user '%s' from %lu:%lu to %s:%s"),
 			      name, (unsigned long)a.user_uid,
 			      (unsigned long)a.user_gid, uidstr, gidstr);
 	}
@@ -310,7 +311,7 @@ pihpc_user_ensure(const struct pihpc_ctx *ctx, const char *name, uid_t uid,
 				goto out;
 		}
 		if (count)
-			strlist_pushf(done, "re-owned %lu files from the old ids of '%s'",
+			strlist_pushf(done, _("re-owned %lu files from the old ids of '%s'"),
 				      count, name);
 	}
 	rc = 0;
