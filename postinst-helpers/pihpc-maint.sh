@@ -127,7 +127,9 @@ pihpc_seed_from_conf() {
 
 # Why the answers to package $2's questions "$3..." are wrong for the
 # question $1; empty when they are not.  The answers are tried on a copy of
-# cluster.conf, so the checks across keys see the real cluster.
+# cluster.conf, so the checks across keys see the real cluster.  The reason
+# follows "'KEY': " on pihpc's error line; it and the word "error" come in
+# the user's language.
 _pihpc_problem_with() {
 	_which=$(pihpc_key_of "$1")
 	shift
@@ -137,7 +139,7 @@ _pihpc_problem_with() {
 		cp "$PIHPC_CONF" "$_tmp/etc/pihpc/cluster.conf"
 	fi
 	_pihpc_set_answers "--root $_tmp" "$@" 2>&1 >/dev/null |
-		sed -n "s/^pihpc: error: .*'$_which': //p" | head -n 1
+		sed -n "s/^pihpc: [^:]*: .*'$_which': //p" | head -n 1
 	rm -rf "$_tmp"
 }
 

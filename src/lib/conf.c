@@ -785,7 +785,10 @@ _cross_checks(struct pihpc_conf *c, const char *fname, const int *bad,
 			strbuf_reset(&sb);
 			_where(&sb, fname, c->line[PIHPC_HOSTS] ?
 			       c->line[PIHPC_HOSTS] : c->line[PIHPC_SUBNET]);
-			strbuf_addf(&sb, "'hosts': address '%s' is outside subnet '%s'",
+			/* the key stays untranslated: the maintainer scripts
+			 * pick the reason that follows "'KEY': " */
+			strbuf_addstr(&sb, "'hosts': ");
+			strbuf_addf(&sb, _("address '%s' is outside subnet '%s'"),
 				    a, c->val[PIHPC_SUBNET]);
 			strlist_push(errs, sb.buf);
 		}
@@ -800,7 +803,8 @@ _cross_checks(struct pihpc_conf *c, const char *fname, const int *bad,
 			_where(&sb, fname, c->line[PIHPC_PARTITION_DEFAULT_TIME] ?
 			       c->line[PIHPC_PARTITION_DEFAULT_TIME] :
 			       c->line[PIHPC_PARTITION_MAX_TIME]);
-			strbuf_addf(&sb, "'partition_default_time': longer than partition_max_time '%s': '%s'",
+			strbuf_addstr(&sb, "'partition_default_time': ");
+			strbuf_addf(&sb, _("longer than partition_max_time '%s': '%s'"),
 				    c->val[PIHPC_PARTITION_MAX_TIME],
 				    c->val[PIHPC_PARTITION_DEFAULT_TIME]);
 			strlist_push(errs, sb.buf);
@@ -813,7 +817,8 @@ _cross_checks(struct pihpc_conf *c, const char *fname, const int *bad,
 		_where(&sb, fname, c->line[PIHPC_COMPUTE_NODES] ?
 		       c->line[PIHPC_COMPUTE_NODES] :
 		       c->line[PIHPC_NODE_REGISTRATION]);
-		strbuf_addstr(&sb, "'compute_nodes': empty, but node_registration is 'static'");
+		strbuf_addstr(&sb, "'compute_nodes': ");
+		strbuf_addstr(&sb, _("empty, but node_registration is 'static'"));
 		strlist_push(errs, sb.buf);
 	}
 	strbuf_release(&sb);
