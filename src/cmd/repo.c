@@ -13,8 +13,7 @@
 static const char *
 _help(char *buf, size_t len)
 {
-	/* TRANSLATORS: the directories of the configuration and database,
-	 * of the published tree and of the signing key */
+	/* TRANSLATORS: directories: configuration, published tree, key */
 	(void)snprintf(buf, len, _("The cluster's signed apt repository on the storage node (reprepro):\n"
 				   "configuration and database in %s, the published\n"
 				   "tree in %s (served as http://STORAGE/), the signing\n"
