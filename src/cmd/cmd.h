@@ -6,7 +6,10 @@
  *  2. declare it below;
  *  3. add { "foo", cmd_foo, "summary" } to commands[] in pihpc.c, sorted;
  *  4. add cmd/foo.o to CMD_OBJS in src/Makefile;
- *  5. write man/pihpc-foo.8 and tests (tests/unit, tests/cli).
+ *  5. write man/pihpc-foo.8 and tests (tests/unit, tests/cli);
+ *  6. mark its messages _("...") and its help N_("...") (i18n.h), list
+ *     cmd/foo.c in po/POTFILES.in, run "make -C po update-po" and
+ *     translate the new messages in po/ko.po.
  *
  * Exit codes: 0 success, 1 runtime error or invalid configuration,
  * 2 usage error.  Help (-h, --help) goes to stdout with exit 0.

@@ -5,6 +5,8 @@
  * on failure after writing a one-line message into the caller's buffer
  * [err] of [errlen] bytes, in git's style: lowercase, subject in single
  * quotes, no full stop ("cannot write '/etc/hosts': Permission denied").
+ * The format is marked for translation where the message is made:
+ * pihpc_err(err, errlen, _("cannot write '%s'"), path) (see i18n.h).
  */
 #ifndef PIHPC_ERROR_H
 #define PIHPC_ERROR_H
