@@ -594,7 +594,6 @@ pihpc_cgroup_verdict(const struct pihpc_cgroup_state *st,
 	unsigned long n = st->missing.nr;
 	unsigned missing = 0;
 	size_t i;
-	int rc = -1;
 
 	strbuf_reset(msg);
 	for (i = 0; i < st->missing.nr; i++)
@@ -614,13 +613,12 @@ pihpc_cgroup_verdict(const struct pihpc_cgroup_state *st,
 			_quoted_bits(lost, &names);
 			strbuf_addf(msg, _("cgroup v%d: controllers cpu, cpuset and memory available, but not after the next boot: '%s' does not enable %s; run 'pihpc cmdline ensure'"),
 				    st->version, st->file, names.buf);
-		} else {
-			strbuf_addf(msg, _("cgroup v%d: controllers cpu, cpuset and memory available"),
-				    st->version);
-			rc = 0;
+			strbuf_release(&names);
+			return -1;
 		}
-		strbuf_release(&names);
-		return rc;
+		strbuf_addf(msg, _("cgroup v%d: controllers cpu, cpuset and memory available"),
+			    st->version);
+		return 0;
 	}
 	_quoted_names(&st->missing, &names);
 	if (!st->file ||

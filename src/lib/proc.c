@@ -52,7 +52,7 @@ pihpc_proc_find(const struct pihpc_ctx *ctx, const char *const *names,
 
 	pihpc_path(ctx, "/", &dir);
 	if (stat(dir.buf, &self) < 0) {
-		rc = pihpc_err_errno(err, errlen, "cannot stat '%s'", dir.buf);
+		rc = pihpc_err_errno(err, errlen, _("cannot stat '%s'"), dir.buf);
 		goto out;
 	}
 	strbuf_reset(&dir);

@@ -53,7 +53,7 @@ test_expect_success '--help in Korean' '
 test_expect_success 'a command'\''s --help in Korean, with its constants filled in' '
 	ko cmdline --help >out &&
 	grep "^사용법: pihpc cmdline ensure" out &&
-	grep "^  ensure   라즈베리 파이 커널 명령줄에 빠진 단어$" out &&
+	grep "^  ensure   라즈베리 파이 커널 명령줄의 '\''--'\'' 앞에 빠진 단어$" out &&
 	grep "^             cgroup_enable=cpuset cgroup_memory=1 cgroup_enable=memory$" out
 '
 
