@@ -20,29 +20,28 @@
 	"pihpc join token [--ttl DURATION] [--uses N] [--set [--file FILE]] | list | revoke ID | serve [--listen ADDR:PORT] [--key FILE]"
 
 static const char join_help[] =
-	"\n"
-	"token: print a new join token (256 random bits) on stdout, once; the\n"
-	"controller keeps only a hash of it.  Nodes join with it:\n"
-	"'pihpc node join --token-file FILE'.\n"
-	"  -t, --ttl DURATION  valid for DURATION: N[smhd], 'never' (default 24h,\n"
-	"                      'never' with --set)\n"
-	"  -u, --uses N        valid for N joins (default 0: unlimited)\n"
-	"  -s, --set           use the admin's own token instead, read from\n"
-	"                      stdin or --file (never from the command line);\n"
-	"                      it needs 128 bits of entropy ('openssl rand -hex 32')\n"
-	"  -f, --file FILE     read the token of --set from FILE\n"
-	"\n"
-	"list: the tokens: id, kind, expiry, uses.\n"
-	"revoke ID: forget token ID; nodes can no longer join with it.\n"
-	"\n"
-	"serve: answer nodes that join (systemd's pihpc-join.socket starts it\n"
-	"per connection, on stdin); refuses addresses outside cluster.conf's\n"
-	"subnet; logs each request and its outcome on stderr.\n"
-	"  -l, --listen ADDR:PORT  listen there and serve connections one by\n"
-	"                      one (port 0: any free port, logged)\n"
-	"  -k, --key FILE      the munge key to hand out (default:\n"
-	"                      $CREDENTIALS_DIRECTORY/munge.key if set, else\n"
-	"                      /etc/munge/munge.key)\n";
+	N_("token: print a new join token (256 random bits) on stdout, once; the\n"
+	   "controller keeps only a hash of it.  Nodes join with it:\n"
+	   "'pihpc node join --token-file FILE'.\n"
+	   "  -t, --ttl DURATION  valid for DURATION: N[smhd], 'never' (default 24h,\n"
+	   "                      'never' with --set)\n"
+	   "  -u, --uses N        valid for N joins (default 0: unlimited)\n"
+	   "  -s, --set           use the admin's own token instead, read from\n"
+	   "                      stdin or --file (never from the command line);\n"
+	   "                      it needs 128 bits of entropy ('openssl rand -hex 32')\n"
+	   "  -f, --file FILE     read the token of --set from FILE\n"
+	   "\n"
+	   "list: the tokens: id, kind, expiry, uses.\n"
+	   "revoke ID: forget token ID; nodes can no longer join with it.\n"
+	   "\n"
+	   "serve: answer nodes that join (systemd's pihpc-join.socket starts it\n"
+	   "per connection, on stdin); refuses addresses outside cluster.conf's\n"
+	   "subnet; logs each request and its outcome on stderr.\n"
+	   "  -l, --listen ADDR:PORT  listen there and serve connections one by\n"
+	   "                      one (port 0: any free port, logged)\n"
+	   "  -k, --key FILE      the munge key to hand out (default:\n"
+	   "                      $CREDENTIALS_DIRECTORY/munge.key if set, else\n"
+	   "                      /etc/munge/munge.key)\n");
 
 /* Seconds a node has for each message. */
 #define SERVE_TIMEOUT 10
@@ -116,12 +115,14 @@ _describe(const struct pihpc_join_token *t, char *buf, size_t len)
 	if (t->expires)
 		_date(t->expires, date, sizeof(date));
 	else
-		(void)snprintf(date, sizeof(date), "never");
+		(void)snprintf(date, sizeof(date), "%s", _("never"));
 	if (t->max_uses)
-		(void)snprintf(buf, len, "expires %s, %lu use%s", date,
-			       t->max_uses, t->max_uses == 1 ? "" : "s");
+		(void)snprintf(buf, len, P_("expires %s, %lu use",
+					    "expires %s, %lu uses",
+					    t->max_uses),
+			       date, t->max_uses);
 	else
-		(void)snprintf(buf, len, "expires %s, unlimited uses", date);
+		(void)snprintf(buf, len, _("expires %s, unlimited uses"), date);
 }
 
 static int
@@ -154,23 +155,27 @@ _token(const struct pihpc_ctx *ctx, long long ttl, int ttl_set,
 		}
 		if (pihpc_join_token_id(tok, t.id) < 0 ||
 		    pihpc_join_token_psk(tok, t.psk) < 0)
-			die("cannot hash the join token");
+			die(_("cannot hash the join token"));
 		a.collision = 0;
 		_store_update(ctx, _store_put, &a);
 		if (!a.collision)
 			break;
 		if (set) {
 			sodium_memzero(tok, sizeof(tok));
-			die("another join token has the id '%s' (revoke it first)",
+			die(_("another join token has the id '%s' (revoke it first)"),
 			    t.id);
 		}
 	}
 	if (a.collision)
-		die("cannot find a free token id");
+		die(_("cannot find a free token id"));
 	_describe(&t, desc, sizeof(desc));
 	(void)fflush(stdout);
-	(void)fprintf(stderr, "pihpc: join token %s %s: %s\n", t.id,
-		      set ? "set" : "created", desc);
+	if (set)
+		(void)fprintf(stderr, _("pihpc: join token %s set: %s\n"), t.id,
+			      desc);
+	else
+		(void)fprintf(stderr, _("pihpc: join token %s created: %s\n"),
+			      t.id, desc);
 	if (!set)
 		(void)printf("%s\n", tok);
 	sodium_memzero(tok, sizeof(tok));
@@ -233,13 +238,13 @@ _revoke(const struct pihpc_ctx *ctx, const char *id)
 	memset(&a, 0, sizeof(a));
 	if (strlen(id) != PIHPC_JOIN_ID_LEN ||
 	    strspn(id, "0123456789abcdef") != PIHPC_JOIN_ID_LEN)
-		die("invalid token id '%s' (8 lowercase hex digits, see 'pihpc join list')",
+		die(_("invalid token id '%s' (8 lowercase hex digits, see 'pihpc join list')"),
 		    id);
 	memcpy(a.id, id, sizeof(a.id));
 	_store_update(ctx, _revoke_fn, &a);
 	if (!a.found)
-		die("no join token '%s'", id);
-	(void)printf("revoked join token '%s'\n", id);
+		die(_("no join token '%s'"), id);
+	(void)printf(_("revoked join token '%s'\n"), id);
 	return 0;
 }
 
@@ -256,18 +261,18 @@ _serve_one(const struct pihpc_join_server *srv, int fd,
 
 	s.now = (long long)time(NULL);
 	if (getpeername(fd, (struct sockaddr *)&ss, &sl) < 0) {
-		(void)fprintf(stderr, "pihpc: join: refused: not a socket connection: %s\n",
+		(void)fprintf(stderr, _("pihpc: join: refused: not a socket connection: %s\n"),
 			      strerror(errno));
 		return;
 	}
 	if (pihpc_join_peer_check((struct sockaddr *)&ss, sl,
 				  pihpc_conf_get(conf, PIHPC_SUBNET), addr,
 				  err, sizeof(err)) < 0) {
-		(void)fprintf(stderr, "pihpc: join: refused: %s\n", err);
+		(void)fprintf(stderr, _("pihpc: join: refused: %s\n"), err);
 		return;
 	}
 	(void)pihpc_join_serve_fd(&s, fd, addr, &log, err, sizeof(err));
-	(void)fprintf(stderr, "pihpc: join: %s\n", log.buf);
+	(void)fprintf(stderr, _("pihpc: join: %s\n"), log.buf);
 	strbuf_release(&log);
 }
 
@@ -282,7 +287,7 @@ _listen(const char *spec)
 	int fd, one = 1;
 
 	if (!colon || (size_t)(colon - spec) >= sizeof(host))
-		usage_die(JOIN_USAGE, "invalid listen address '%s' (want ADDR:PORT)", spec);
+		usage_die(JOIN_USAGE, _("invalid listen address '%s' (want ADDR:PORT)"), spec);
 	memcpy(host, spec, (size_t)(colon - spec));
 	host[colon - spec] = '\0';
 	errno = 0;
@@ -291,17 +296,17 @@ _listen(const char *spec)
 	sa.sin_family = AF_INET;
 	if (errno || !colon[1] || *end || port > 65535 ||
 	    inet_pton(AF_INET, host, &sa.sin_addr) != 1)
-		usage_die(JOIN_USAGE, "invalid listen address '%s' (want ADDR:PORT)", spec);
+		usage_die(JOIN_USAGE, _("invalid listen address '%s' (want ADDR:PORT)"), spec);
 	sa.sin_port = htons((unsigned short)port);
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		die("cannot create a socket: %s", strerror(errno));
+		die(_("cannot create a socket: %s"), strerror(errno));
 	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 16) < 0)
-		die("cannot listen on '%s': %s", spec, strerror(errno));
+		die(_("cannot listen on '%s': %s"), spec, strerror(errno));
 	if (getsockname(fd, (struct sockaddr *)&sa, &sl) < 0)
-		die("cannot get the listening address: %s", strerror(errno));
-	(void)fprintf(stderr, "pihpc: join: listening on %s:%u\n", host,
+		die(_("cannot get the listening address: %s"), strerror(errno));
+	(void)fprintf(stderr, _("pihpc: join: listening on %s:%u\n"), host,
 		      ntohs(sa.sin_port));
 	return fd;
 }
@@ -338,7 +343,7 @@ _serve(const struct pihpc_ctx *ctx, const char *listen_on, const char *key)
 			if (fd < 0 && (errno == EINTR || errno == ECONNABORTED))
 				continue;
 			if (fd < 0)
-				die("cannot accept a connection: %s", strerror(errno));
+				die(_("cannot accept a connection: %s"), strerror(errno));
 			_serve_one(&srv, fd, &conf);
 			(void)close(fd);
 		}
@@ -365,7 +370,7 @@ cmd_join(int argc, char **argv, const struct pihpc_ctx *ctx)
 		{ "key", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *verb = cmd_verb(argc, argv, JOIN_USAGE, join_help);
+	const char *verb = cmd_verb(argc, argv, JOIN_USAGE, _(join_help));
 	const char *file = NULL, *listen_on = NULL, *key = NULL, *bad = NULL;
 	long long ttl = 0;
 	unsigned long uses = 0;
@@ -375,10 +380,10 @@ cmd_join(int argc, char **argv, const struct pihpc_ctx *ctx)
 
 	optind = 0;
 	while ((c = cmd_getopt(argc - 1, argv + 1, ":ht:u:sf:l:k:", opts,
-			       JOIN_USAGE, join_help)) != -1) {
+			       JOIN_USAGE, _(join_help))) != -1) {
 		if (c == 't') {
 			if (pihpc_duration_parse(optarg, &ttl) < 0)
-				usage_die(JOIN_USAGE, "invalid duration '%s' (N[smhd] or 'never')",
+				usage_die(JOIN_USAGE, _("invalid duration '%s' (N[smhd] or 'never')"),
 					  optarg);
 			ttl_set = 1;
 			bad = is_token ? bad : "--ttl";
@@ -386,7 +391,7 @@ cmd_join(int argc, char **argv, const struct pihpc_ctx *ctx)
 			errno = 0;
 			uses = strtoul(optarg, &end, 10);
 			if (errno || !*optarg || *end || *optarg == '-' || uses > 1000000)
-				usage_die(JOIN_USAGE, "invalid number of uses '%s'", optarg);
+				usage_die(JOIN_USAGE, _("invalid number of uses '%s'"), optarg);
 			bad = is_token ? bad : "--uses";
 		} else if (c == 's') {
 			set = 1;
@@ -403,20 +408,21 @@ cmd_join(int argc, char **argv, const struct pihpc_ctx *ctx)
 		}
 	}
 	if (!is_token && !is_serve && strcmp(verb, "list") && strcmp(verb, "revoke"))
-		usage_die(JOIN_USAGE, "unknown subcommand '%s'", verb);
+		usage_die(JOIN_USAGE, _("unknown subcommand '%s'"), verb);
 	if (bad)
-		usage_die(JOIN_USAGE, "option '%s' is not for '%s'", bad, verb);
+		usage_die(JOIN_USAGE, _("option '%s' is not for '%s'"), bad, verb);
 	if (file && !set)
-		usage_die(JOIN_USAGE, "option '--file' needs '--set'");
+		usage_die(JOIN_USAGE, _("option '--file' needs '--set'"));
 	if (!strcmp(verb, "revoke")) {
 		if (optind + 1 != argc - 1)
-			usage_die(JOIN_USAGE, optind + 1 > argc - 1 ? "missing token id"
-				  : "too many arguments");
+			usage_die(JOIN_USAGE, "%s", optind + 1 > argc - 1 ?
+				  _("missing token id") : _("too many arguments"));
 		return _revoke(ctx, argv[optind + 1]);
 	}
 	if (optind < argc - 1)
-		usage_die(JOIN_USAGE, set ? "too many arguments (the token is read from stdin or --file, never from the command line)"
-			  : "too many arguments");
+		usage_die(JOIN_USAGE, "%s", set ?
+			  _("too many arguments (the token is read from stdin or --file, never from the command line)") :
+			  _("too many arguments"));
 	if (is_token)
 		return _token(ctx, ttl, ttl_set, uses, set, file);
 	if (is_serve)

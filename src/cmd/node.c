@@ -274,7 +274,8 @@ _status(const struct pihpc_ctx *ctx)
 	if (pihpc_read_file(path.buf, &text, err, sizeof(err)) < 0) {
 		if (errno != ENOENT)
 			die("%s", err);
-		(void)printf("state=none\nreason=this node has not tried to join with a token or request yet\n");
+		(void)printf("state=none\nreason=%s\n",
+			     _("this node has not tried to join with a token or request yet"));
 	} else {
 		(void)fputs(text.buf, stdout);
 	}

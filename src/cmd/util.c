@@ -160,14 +160,14 @@ read_token_or_die(const char *path, char *tok, size_t toklen)
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
 
 	if (fd < 0)
-		die("cannot read '%s': %s", path, strerror(errno));
+		die(_("cannot read '%s': %s"), path, strerror(errno));
 	while (n < sizeof(buf) - 1) {
 		ssize_t r = read(fd, buf + n, sizeof(buf) - 1 - n);
 
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
-			die("cannot read '%s': %s", path, strerror(errno));
+			die(_("cannot read '%s': %s"), path, strerror(errno));
 		if (r == 0)
 			break;
 		n += (size_t)r;
@@ -179,7 +179,7 @@ read_token_or_die(const char *path, char *tok, size_t toklen)
 		buf[--n] = '\0';
 	if (strchr(buf, '\n') || n >= toklen) {
 		sodium_memzero(buf, sizeof(buf));
-		die("the join token in '%s' must be one line of at most %zu characters",
+		die(_("the join token in '%s' must be one line of at most %zu characters"),
 		    path, toklen - 1);
 	}
 	memcpy(tok, buf, n + 1);

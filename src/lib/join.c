@@ -18,6 +18,7 @@
 #include "conf.h"
 #include "error.h"
 #include "file.h"
+#include "i18n.h"
 #include "join.h"
 #include "mungekey.h"
 
@@ -330,7 +331,7 @@ _serve_request(const struct pihpc_join_server *srv, struct pihpc_join_hs *hs,
 			       "another request for '%s' (key %s) is on record; the admin must reject it first",
 			       r->name, old);
 		*outlen = pihpc_join_status_encode(PIHPC_JOIN_ST_REJECTED, text, out);
-		strbuf_addf(what, "refused: key %s differs from the recorded %s", fp, old);
+		strbuf_addf(what, _("refused: key %s differs from the recorded %s"), fp, old);
 		save = 0;
 	} else if (!r || !strcmp(r->state, "pending")) {
 		if (!r) {
@@ -344,16 +345,16 @@ _serve_request(const struct pihpc_join_server *srv, struct pihpc_join_hs *hs,
 		(void)snprintf(r->addr, sizeof(r->addr), "%s", peer);
 		(void)snprintf(text, sizeof(text), "key fingerprint %s", fp);
 		*outlen = pihpc_join_status_encode(PIHPC_JOIN_ST_PENDING, text, out);
-		strbuf_addf(what, "pending approval, key %s", fp);
+		strbuf_addf(what, _("pending approval, key %s"), fp);
 	} else if (!strcmp(r->state, "rejected")) {
 		*outlen = pihpc_join_status_encode(PIHPC_JOIN_ST_REJECTED, "", out);
-		strbuf_addf(what, "rejected, key %s", fp);
+		strbuf_addf(what, _("rejected, key %s"), fp);
 		save = 0;
 	} else {
 		if (pihpc_join_server_welcome(hs, p, out, outlen, err, errlen) < 0)
 			goto out;
 		_request_remove(&rq, r);
-		strbuf_addf(what, "approved: munge key sent sealed to key %s", fp);
+		strbuf_addf(what, _("approved: munge key sent sealed to key %s"), fp);
 	}
 	rc = save ? pihpc_join_requests_save(srv->ctx, &rq, err, errlen) : 0;
 out:
@@ -380,7 +381,7 @@ _serve_token(const struct pihpc_join_server *srv, int fd,
 	 * not hold up the others */
 	rc = _with_store(srv->ctx, _lookup, &l, err, errlen);
 	if (rc == -2) {
-		strbuf_addstr(what, "refused: unknown token");
+		strbuf_addstr(what, _("refused: unknown token"));
 		return _send_status(fd, PIHPC_JOIN_ST_BAD_TOKEN, "unknown token id");
 	}
 	if (rc < 0 || pihpc_join_server_challenge(hs, l.psk, buf, &n, err, errlen) < 0 ||
@@ -388,13 +389,13 @@ _serve_token(const struct pihpc_join_server *srv, int fd,
 	    _read_frame(fd, buf, &n, srv->timeout, err, errlen) < 0)
 		goto fail;
 	if (pihpc_join_server_finish(hs, buf, n, err, errlen) < 0) {
-		strbuf_addf(what, "refused: %s", err);
+		strbuf_addf(what, _("refused: %s"), err);
 		sodium_memzero(&l, sizeof(l));
 		return _send_status(fd, PIHPC_JOIN_ST_BAD_TOKEN, "");
 	}
 	rc = _with_store(srv->ctx, _consume, &l, err, errlen);
 	if (rc == -2) {
-		strbuf_addstr(what, "refused: token revoked meanwhile");
+		strbuf_addstr(what, _("refused: token revoked meanwhile"));
 		return _send_status(fd, PIHPC_JOIN_ST_BAD_TOKEN, "token revoked");
 	}
 	if (rc < 0)
@@ -402,14 +403,15 @@ _serve_token(const struct pihpc_join_server *srv, int fd,
 	if (l.state != PIHPC_TOKEN_OK) {
 		int expired = l.state == PIHPC_TOKEN_EXPIRED;
 
-		strbuf_addf(what, "refused: token %s", expired ? "expired" : "used up");
+		strbuf_addstr(what, expired ? _("refused: token expired")
+			      : _("refused: token used up"));
 		return _send_status(fd, expired ? PIHPC_JOIN_ST_EXPIRED
 				    : PIHPC_JOIN_ST_USED_UP, "");
 	}
 	if (pihpc_join_server_welcome(hs, p, buf, &n, err, errlen) < 0 ||
 	    _write_full(fd, buf, n, err, errlen) < 0)
 		goto fail;
-	strbuf_addstr(what, "joined: munge key sent");
+	strbuf_addstr(what, _("joined: munge key sent"));
 	sodium_memzero(&l, sizeof(l));
 	return 0;
 fail:
@@ -468,7 +470,7 @@ _node_key(const struct pihpc_ctx *ctx, unsigned char *pk, unsigned char *sk,
 		    sodium_hex2bin(sk, crypto_box_SECRETKEYBYTES,
 				   text.buf + (size_t)2 * crypto_box_PUBLICKEYBYTES,
 				   (size_t)2 * crypto_box_SECRETKEYBYTES, NULL, NULL, NULL)) {
-			(void)pihpc_err(err, errlen, "'%s' is not a node key (remove it to make a new one)",
+			(void)pihpc_err(err, errlen, _("'%s' is not a node key (remove it to make a new one)"),
 					path.buf);
 			goto out;
 		}
@@ -769,7 +771,7 @@ pihpc_join_node(const struct pihpc_join_client *c,
 	gai = getaddrinfo(host, port, &hints, &ai);
 	if (gai) {
 		res->outcome = PIHPC_JOIN_RETRY;
-		(void)pihpc_err(err, errlen, "cannot resolve '%s': %s", c->server,
+		(void)pihpc_err(err, errlen, _("cannot resolve '%s': %s"), c->server,
 				gai_strerror(gai));
 		_status(c, res, err);
 		return -1;
@@ -791,7 +793,7 @@ pihpc_join_node(const struct pihpc_join_client *c,
 	freeaddrinfo(ai);
 	if (fd < 0) {
 		res->outcome = PIHPC_JOIN_RETRY;
-		(void)pihpc_err_errno(err, errlen, "cannot connect to '%s'", c->server);
+		(void)pihpc_err_errno(err, errlen, _("cannot connect to '%s'"), c->server);
 		_status(c, res, err);
 		return -1;
 	}
@@ -862,7 +864,7 @@ pihpc_join_requests_load(const struct pihpc_ctx *ctx,
 		lineno++;
 		p += len + (p[len] == '\n');
 		if (line[0] && line[0] != '#' && _request_parse(rq, line) < 0)
-			rc = pihpc_err(err, errlen, "%s:%d: invalid request entry",
+			rc = pihpc_err(err, errlen, _("%s:%d: invalid request entry"),
 				       path.buf, lineno);
 		free(line);
 	}
@@ -922,7 +924,7 @@ pihpc_join_request_decide(const struct pihpc_ctx *ctx, const char *name,
 		goto out;
 	r = _request_find(&rq, name);
 	if (!r) {
-		(void)pihpc_err(err, errlen, "no join request from '%s'", name);
+		(void)pihpc_err(err, errlen, _("no join request from '%s'"), name);
 		goto out;
 	}
 	(void)snprintf(r->state, sizeof(r->state), "%s",

@@ -8,6 +8,7 @@
 
 #include "conf.h"
 #include "error.h"
+#include "i18n.h"
 #include "joinmsg.h"
 
 /* pihpc_err() that visibly yields -1, for the static analyzer's sake. */
@@ -157,7 +158,7 @@ _derive(struct pihpc_join_hs *hs, int client, char *err, size_t errlen)
 	}
 	sodium_memzero(rx, sizeof(rx));
 	sodium_memzero(tx, sizeof(tx));
-	return rc == 0 ? 0 : pihpc_err(err, errlen, "invalid ephemeral key from the peer");
+	return rc == 0 ? 0 : pihpc_err(err, errlen, _("invalid ephemeral key from the peer"));
 }
 
 static int
@@ -451,7 +452,7 @@ pihpc_join_client_welcome(struct pihpc_join_hs *hs, const unsigned char *frame,
 							       hs->th, sizeof(hs->th),
 							       nonce, hs->k_s2c) < 0) {
 			(void)pihpc_err(err, errlen,
-					"the controller's answer does not authenticate (tampered, or the controller does not have this token)");
+					_("the controller's answer does not authenticate (tampered, or the controller does not have this token)"));
 			goto out;
 		}
 	} else {
@@ -459,7 +460,7 @@ pihpc_join_client_welcome(struct pihpc_join_hs *hs, const unsigned char *frame,
 		if (crypto_box_seal_open(plain, m.box, m.box_len, hs->node_pk,
 					 hs->node_sk) < 0) {
 			(void)pihpc_err(err, errlen,
-					"the controller's answer cannot be opened with this node's key");
+					_("the controller's answer cannot be opened with this node's key"));
 			goto out;
 		}
 	}
@@ -467,7 +468,7 @@ pihpc_join_client_welcome(struct pihpc_join_hs *hs, const unsigned char *frame,
 		goto out;
 	if (sodium_memcmp(p->echo, hs->eph_pk, sizeof(p->echo))) {
 		(void)pihpc_err(err, errlen,
-				"the controller's answer belongs to another connection (replayed)");
+				_("the controller's answer belongs to another connection (replayed)"));
 		goto out;
 	}
 	rc = 0;
@@ -547,7 +548,7 @@ pihpc_join_server_welcome(struct pihpc_join_hs *hs,
 	plen = pihpc_join_payload_encode(p, plain,
 					 sizeof(plain) - crypto_box_SEALBYTES);
 	if (!plen) {
-		(void)pihpc_err(err, errlen, "the welcome payload is too large");
+		(void)pihpc_err(err, errlen, _("the welcome payload is too large"));
 		goto out;
 	}
 	if (hs->mode == PIHPC_JOIN_MODE_TOKEN) {
@@ -556,7 +557,7 @@ pihpc_join_server_welcome(struct pihpc_join_hs *hs,
 								 NULL, nonce, hs->k_s2c);
 	} else {
 		if (crypto_box_seal(box, plain, plen, hs->node_pk) < 0) {
-			(void)pihpc_err(err, errlen, "invalid node key");
+			(void)pihpc_err(err, errlen, _("invalid node key"));
 			goto out;
 		}
 		blen = plen + crypto_box_SEALBYTES;
@@ -566,7 +567,7 @@ pihpc_join_server_welcome(struct pihpc_join_hs *hs,
 	m.box = box;
 	m.box_len = (size_t)blen;
 	*outlen = pihpc_join_msg_encode(&m, out);
-	rc = *outlen ? 0 : pihpc_err(err, errlen, "the welcome message is too large");
+	rc = *outlen ? 0 : pihpc_err(err, errlen, _("the welcome message is too large"));
 out:
 	sodium_memzero(plain, sizeof(plain));
 	sodium_memzero(box, sizeof(box));

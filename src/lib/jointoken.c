@@ -15,6 +15,7 @@
 
 #include "error.h"
 #include "file.h"
+#include "i18n.h"
 #include "jointoken.h"
 
 /* pihpc_err() that visibly yields -1, for the static analyzer's sake. */
@@ -125,21 +126,21 @@ _join_dir(const struct pihpc_ctx *ctx, char *err, size_t errlen)
 	if (pihpc_make_parents(dir.buf, 0755, err, errlen) < 0)
 		goto out;
 	if (mkdir(dir.buf, 0700) < 0 && errno != EEXIST) {
-		(void)pihpc_err_errno(err, errlen, "cannot create directory '%s'",
+		(void)pihpc_err_errno(err, errlen, _("cannot create directory '%s'"),
 				      dir.buf);
 		goto out;
 	}
 	if (lstat(dir.buf, &st) < 0) {
-		(void)pihpc_err_errno(err, errlen, "cannot stat '%s'", dir.buf);
+		(void)pihpc_err_errno(err, errlen, _("cannot stat '%s'"), dir.buf);
 		goto out;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		(void)pihpc_err(err, errlen, "'%s' exists but is not a directory",
+		(void)pihpc_err(err, errlen, _("'%s' exists but is not a directory"),
 				dir.buf);
 		goto out;
 	}
 	if ((st.st_mode & 07777) != 0700 && chmod(dir.buf, 0700) < 0) {
-		(void)pihpc_err_errno(err, errlen, "cannot change mode of '%s'",
+		(void)pihpc_err_errno(err, errlen, _("cannot change mode of '%s'"),
 				      dir.buf);
 		goto out;
 	}
@@ -467,13 +468,13 @@ pihpc_join_lock(const struct pihpc_ctx *ctx, int *fd, char *err,
 	pihpc_path(ctx, PIHPC_JOIN_LOCK, &path);
 	*fd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (*fd < 0) {
-		(void)pihpc_err_errno(err, errlen, "cannot open '%s'", path.buf);
+		(void)pihpc_err_errno(err, errlen, _("cannot open '%s'"), path.buf);
 		goto out;
 	}
 	while ((rc = flock(*fd, LOCK_EX)) < 0 && errno == EINTR)
 		;
 	if (rc < 0) {
-		(void)pihpc_err_errno(err, errlen, "cannot lock '%s'", path.buf);
+		(void)pihpc_err_errno(err, errlen, _("cannot lock '%s'"), path.buf);
 		(void)close(*fd);
 		*fd = -1;
 	}
