@@ -48,17 +48,17 @@ _read_full(int fd, unsigned char *buf, size_t n, int timeout, char *err,
 		if (pr < 0 && errno == EINTR)
 			continue;
 		if (pr < 0)
-			return FAIL_ERRNO("cannot wait for the peer");
+			return FAIL_ERRNO(_("cannot wait for the peer"));
 		if (pr == 0)
-			return FAIL("no answer from the peer within %d seconds",
+			return FAIL(_("no answer from the peer within %d seconds"),
 				    timeout);
 		r = read(fd, buf + got, n - got);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
-			return FAIL_ERRNO("cannot read from the peer");
+			return FAIL_ERRNO(_("cannot read from the peer"));
 		if (r == 0)
-			return FAIL("the peer closed the connection");
+			return FAIL(_("the peer closed the connection"));
 		got += (size_t)r;
 	}
 	return 0;
@@ -76,7 +76,7 @@ _write_full(int fd, const unsigned char *buf, size_t n, char *err,
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
-			return FAIL_ERRNO("cannot write to the peer");
+			return FAIL_ERRNO(_("cannot write to the peer"));
 		buf += w;
 		n -= (size_t)w;
 	}
@@ -93,11 +93,11 @@ _read_frame(int fd, unsigned char *buf, size_t *len, int timeout, char *err,
 	if (_read_full(fd, buf, PIHPC_JOIN_HDR, timeout, err, errlen) < 0)
 		return -1;
 	if (buf[0] != PIHPC_JOIN_VERSION)
-		return FAIL("unsupported protocol version %u (this is %d)",
+		return FAIL(_("unsupported protocol version %u (this is %d)"),
 			    buf[0], PIHPC_JOIN_VERSION);
 	body = (size_t)buf[2] << 8 | buf[3];
 	if (body > PIHPC_JOIN_BODY_MAX)
-		return FAIL("message too large (%zu bytes, at most %d)",
+		return FAIL(_("message too large (%zu bytes, at most %d)"),
 			    body, PIHPC_JOIN_BODY_MAX);
 	if (_read_full(fd, buf + PIHPC_JOIN_HDR, body, timeout, err, errlen) < 0)
 		return -1;
@@ -567,15 +567,15 @@ pihpc_join_peer_check(const struct sockaddr *sa, socklen_t salen,
 			b = a6->s6_addr + 12;
 	}
 	if (!b)
-		return FAIL("connection from %s: not an IPv4 address",
+		return FAIL(_("connection from %s: not an IPv4 address"),
 			    addr);
 	(void)snprintf(addr, 64, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
 	if (_parse_cidr(subnet, &net, &mask) < 0)
-		return FAIL("invalid subnet '%s'", subnet);
+		return FAIL(_("invalid subnet '%s'"), subnet);
 	a = (unsigned long)b[0] << 24 | (unsigned long)b[1] << 16 |
 	    (unsigned long)b[2] << 8 | b[3];
 	if ((a & mask) != (net & mask))
-		return FAIL("connection from %s: outside the cluster subnet %s",
+		return FAIL(_("connection from %s: outside the cluster subnet %s"),
 			    addr, subnet);
 	return 0;
 }
@@ -633,12 +633,12 @@ pihpc_join_serve_fd(const struct pihpc_join_server *srv, int fd,
 
 	memset(&hs, 0, sizeof(hs));
 	memset(p, 0, sizeof(*p));
-	strbuf_addf(log, "request from %s", peer);
+	strbuf_addf(log, _("request from %s"), peer);
 	ok = _rate_ok(srv->ctx, peer, srv->now, err, errlen);
 	if (ok <= 0) {
 		if (ok == 0) {
 			(void)_send_status(fd, PIHPC_JOIN_ST_BUSY, "");
-			strbuf_addstr(log, ": refused: rate limit");
+			strbuf_addstr(log, _(": refused: rate limit"));
 			rc = 0;
 		}
 		goto out;
@@ -646,11 +646,11 @@ pihpc_join_serve_fd(const struct pihpc_join_server *srv, int fd,
 	if (_read_frame(fd, buf, &n, srv->timeout, err, errlen) < 0 ||
 	    pihpc_join_server_hello(&hs, buf, n, err, errlen) < 0)
 		goto out;
-	strbuf_addf(log, ", node '%s'", hs.hello.name);
+	strbuf_addf(log, _(", node '%s'"), hs.hello.name);
 	if (hs.mode == PIHPC_JOIN_MODE_TOKEN)
-		strbuf_addf(log, ", token %s", hs.hello.token_id);
+		strbuf_addf(log, _(", token %s"), hs.hello.token_id);
 	else
-		strbuf_addstr(log, ", no token");
+		strbuf_addstr(log, _(", no token"));
 	(void)snprintf(p->cluster, sizeof(p->cluster), "%s", srv->cluster);
 	(void)snprintf(p->controller, sizeof(p->controller), "%s", srv->controller);
 	if (pihpc_munge_key_load_cluster(srv->ctx, srv->key_path, p->key,
@@ -673,7 +673,7 @@ pihpc_join_serve_fd(const struct pihpc_join_server *srv, int fd,
 	}
 out:
 	if (rc < 0)
-		strbuf_addf(log, ": failed: %s", err);
+		strbuf_addf(log, _(": failed: %s"), err);
 	else if (what.len)
 		strbuf_addf(log, ": %s", what.buf);
 	sodium_memzero(buf, sizeof(buf));

@@ -166,15 +166,15 @@ _client_hello(struct pihpc_join_hs *hs, struct pihpc_join_msg *m,
 	      unsigned char *out, size_t *outlen, char *err, size_t errlen)
 {
 	if (sodium_init() < 0)
-		return FAIL("cannot initialise libsodium");
+		return FAIL(_("cannot initialise libsodium"));
 	if (_check_name(m->name) < 0)
-		return FAIL("invalid node name '%s'", m->name);
+		return FAIL(_("invalid node name '%s'"), m->name);
 	(void)crypto_kx_keypair(hs->eph_pk, hs->eph_sk);
 	memcpy(m->eph_pk, hs->eph_pk, sizeof(m->eph_pk));
 	m->type = PIHPC_JOIN_HELLO;
 	*outlen = pihpc_join_msg_encode(m, out);
 	if (!*outlen)
-		return FAIL("cannot encode the join request");
+		return FAIL(_("cannot encode the join request"));
 	(void)crypto_generichash_init(&hs->h, NULL, 0, sizeof(hs->th));
 	(void)crypto_generichash_update(&hs->h, out, *outlen);
 	return 0;
@@ -188,14 +188,14 @@ _expect(const unsigned char *frame, size_t len, enum pihpc_join_type type,
 	if (pihpc_join_msg_parse(frame, len, m, err, errlen) < 0)
 		return -1;
 	if (m->type == PIHPC_JOIN_STATUS && type != PIHPC_JOIN_STATUS)
-		return FAIL("the controller says: %s%s%s",
+		return FAIL(_("the controller says: %s%s%s"),
 			    pihpc_join_status_str(m->status),
 			    m->text[0] ? ": " : "", m->text);
 	if (m->type != type)
-		return FAIL("unexpected message type %d",
+		return FAIL(_("unexpected message type %d"),
 			    (int)m->type);
 	if ((type == PIHPC_JOIN_FINISH || type == PIHPC_JOIN_WELCOME) && !m->box)
-		return FAIL("empty message of type %d", (int)type);
+		return FAIL(_("empty message of type %d"), (int)type);
 	return 0;
 }
 
@@ -214,16 +214,16 @@ pihpc_join_msg_parse(const unsigned char *buf, size_t len,
 
 	memset(m, 0, sizeof(*m));
 	if (len < PIHPC_JOIN_HDR)
-		return FAIL("truncated message header");
+		return FAIL(_("truncated message header"));
 	if (buf[0] != PIHPC_JOIN_VERSION)
-		return FAIL("unsupported protocol version %u (this is %d)",
+		return FAIL(_("unsupported protocol version %u (this is %d)"),
 			    buf[0], PIHPC_JOIN_VERSION);
 	body = (size_t)buf[2] << 8 | buf[3];
 	if (body > PIHPC_JOIN_BODY_MAX)
-		return FAIL("message too large (%zu bytes, at most %d)",
+		return FAIL(_("message too large (%zu bytes, at most %d)"),
 			    body, PIHPC_JOIN_BODY_MAX);
 	if (len - PIHPC_JOIN_HDR != body)
-		return FAIL("message length %zu does not match its header (%zu)",
+		return FAIL(_("message length %zu does not match its header (%zu)"),
 			    len - PIHPC_JOIN_HDR, body);
 	r.p = buf + PIHPC_JOIN_HDR;
 	r.n = body;
@@ -259,13 +259,13 @@ pihpc_join_msg_parse(const unsigned char *buf, size_t len,
 		bad = bad || _get_str(&r, m->text, PIHPC_JOIN_TEXT_MAX, 1) < 0;
 		break;
 	default:
-		return FAIL("unknown message type %u", buf[1]);
+		return FAIL(_("unknown message type %u"), buf[1]);
 	}
 	if (bad)
-		return FAIL("malformed message of type %d",
+		return FAIL(_("malformed message of type %d"),
 			    (int)m->type);
 	if (r.n)
-		return FAIL("%zu extra bytes after a message of type %d",
+		return FAIL(_("%zu extra bytes after a message of type %d"),
 			    r.n, (int)m->type);
 	return 0;
 }
@@ -318,10 +318,10 @@ pihpc_join_payload_parse(const unsigned char *buf, size_t len,
 	    _get_str(&r, p->controller, PIHPC_JOIN_NAME_MAX, 0) < 0 ||
 	    pihpc_check_hostname(p->controller) < 0 ||
 	    _get(&r, p->echo, sizeof(p->echo)) < 0 || _get(&r, n, 2) < 0)
-		return FAIL("malformed welcome payload");
+		return FAIL(_("malformed welcome payload"));
 	p->key_len = (size_t)n[0] << 8 | n[1];
 	if (p->key_len < 32 || p->key_len > PIHPC_JOIN_KEY_MAX || r.n != p->key_len)
-		return FAIL("invalid munge key length in welcome payload");
+		return FAIL(_("invalid munge key length in welcome payload"));
 	memcpy(p->key, r.p, p->key_len);
 	return 0;
 }
@@ -349,15 +349,15 @@ const char *
 pihpc_join_status_str(enum pihpc_join_status st)
 {
 	switch (st) {
-	case PIHPC_JOIN_ST_BAD_TOKEN: return "token refused (unknown or wrong)";
-	case PIHPC_JOIN_ST_EXPIRED: return "token expired";
-	case PIHPC_JOIN_ST_USED_UP: return "token used up";
-	case PIHPC_JOIN_ST_PENDING: return "waiting for approval";
-	case PIHPC_JOIN_ST_REJECTED: return "request rejected";
-	case PIHPC_JOIN_ST_BUSY: return "too many requests, retry later";
-	case PIHPC_JOIN_ST_ERROR: return "controller error";
+	case PIHPC_JOIN_ST_BAD_TOKEN: return _("token refused (unknown or wrong)");
+	case PIHPC_JOIN_ST_EXPIRED: return _("token expired");
+	case PIHPC_JOIN_ST_USED_UP: return _("token used up");
+	case PIHPC_JOIN_ST_PENDING: return _("waiting for approval");
+	case PIHPC_JOIN_ST_REJECTED: return _("request rejected");
+	case PIHPC_JOIN_ST_BUSY: return _("too many requests, retry later");
+	case PIHPC_JOIN_ST_ERROR: return _("controller error");
 	}
-	return "unknown status";
+	return _("unknown status");
 }
 
 void
@@ -379,11 +379,11 @@ pihpc_join_client_hello_token(struct pihpc_join_hs *hs, const char *name,
 	if (pihpc_join_token_syntax(token, err, errlen) < 0)
 		return -1;
 	if (strlen(name) > PIHPC_JOIN_NAME_MAX)
-		return FAIL("invalid node name '%s'", name);
+		return FAIL(_("invalid node name '%s'"), name);
 	memcpy(m.name, name, strlen(name) + 1);
 	if (sodium_init() < 0 || pihpc_join_token_id(token, m.token_id) < 0 ||
 	    pihpc_join_token_psk(token, hs->psk) < 0)
-		return FAIL("cannot hash the join token");
+		return FAIL(_("cannot hash the join token"));
 	return _client_hello(hs, &m, out, outlen, err, errlen);
 }
 
@@ -399,7 +399,7 @@ pihpc_join_client_hello_request(struct pihpc_join_hs *hs, const char *name,
 	memset(&m, 0, sizeof(m));
 	hs->mode = m.mode = PIHPC_JOIN_MODE_REQUEST;
 	if (strlen(name) > PIHPC_JOIN_NAME_MAX)
-		return FAIL("invalid node name '%s'", name);
+		return FAIL(_("invalid node name '%s'"), name);
 	memcpy(m.name, name, strlen(name) + 1);
 	memcpy(hs->node_pk, pk, sizeof(hs->node_pk));
 	memcpy(hs->node_sk, sk, sizeof(hs->node_sk));
@@ -485,7 +485,7 @@ pihpc_join_server_hello(struct pihpc_join_hs *hs, const unsigned char *frame,
 {
 	memset(hs, 0, sizeof(*hs));
 	if (sodium_init() < 0)
-		return FAIL("cannot initialise libsodium");
+		return FAIL(_("cannot initialise libsodium"));
 	if (_expect(frame, len, PIHPC_JOIN_HELLO, &hs->hello, err, errlen) < 0)
 		return -1;
 	hs->mode = hs->hello.mode;
@@ -528,7 +528,7 @@ pihpc_join_server_finish(struct pihpc_join_hs *hs, const unsigned char *frame,
 						       m.box_len, hs->th,
 						       sizeof(hs->th), nonce,
 						       hs->k_c2s) < 0)
-		return FAIL("the node does not prove the token (wrong token)");
+		return FAIL(_("the node does not prove the token (wrong token)"));
 	return 0;
 }
 

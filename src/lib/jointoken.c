@@ -162,7 +162,7 @@ pihpc_join_token_generate(char *tok, size_t toklen, char *err, size_t errlen)
 	int n;
 
 	if (sodium_init() < 0)
-		return FAIL("cannot initialise libsodium");
+		return FAIL(_("cannot initialise libsodium"));
 	randombytes_buf(id, sizeof(id));
 	randombytes_buf(secret, sizeof(secret));
 	(void)sodium_bin2hex(idhex, sizeof(idhex), id, sizeof(id));
@@ -172,7 +172,7 @@ pihpc_join_token_generate(char *tok, size_t toklen, char *err, size_t errlen)
 	sodium_memzero(sechex, sizeof(sechex));
 	if (n < 0 || (size_t)n >= toklen) {
 		sodium_memzero(tok, toklen);
-		return FAIL("token buffer too small");
+		return FAIL(_("token buffer too small"));
 	}
 	return 0;
 }
@@ -183,13 +183,13 @@ pihpc_join_token_syntax(const char *tok, char *err, size_t errlen)
 	size_t n = strlen(tok), i;
 
 	if (!n)
-		return FAIL("the join token is empty");
+		return FAIL(_("the join token is empty"));
 	if (n > PIHPC_JOIN_TOKEN_MAX)
-		return FAIL("the join token is too long (%zu characters, at most %d)",
+		return FAIL(_("the join token is too long (%zu characters, at most %d)"),
 			    n, PIHPC_JOIN_TOKEN_MAX);
 	for (i = 0; i < n; i++)
 		if (tok[i] < 0x21 || tok[i] > 0x7e)
-			return FAIL("the join token has a blank or non-printable character at position %zu",
+			return FAIL(_("the join token has a blank or non-printable character at position %zu"),
 				    i + 1);
 	return 0;
 }
@@ -204,7 +204,7 @@ pihpc_join_token_check(const char *tok, char *err, size_t errlen)
 		return -1;
 	if (!strncmp(tok, TOKEN_PREFIX, strlen(TOKEN_PREFIX))) {
 		if (!_generated_id(tok))
-			return FAIL("the join token starts with '%s' but is not 'pihpc1.' + 8 + '.' + 64 hex digits",
+			return FAIL(_("the join token starts with '%s' but is not 'pihpc1.' + 8 + '.' + 64 hex digits"),
 				    TOKEN_PREFIX);
 		tok = strrchr(tok, '.') + 1;
 		n = strlen(tok);
@@ -214,13 +214,13 @@ pihpc_join_token_check(const char *tok, char *err, size_t errlen)
 			distinct++;
 	bits = n * _bits_per_char_x10(tok) / 10;
 	if (bits < PIHPC_JOIN_MIN_BITS)
-		return FAIL("the join token is too weak: %zu characters give about %zu bits, %d are needed (try 'openssl rand -hex 32')",
+		return FAIL(_("the join token is too weak: %zu characters give about %zu bits, %d are needed (try 'openssl rand -hex 32')"),
 			    n, bits, PIHPC_JOIN_MIN_BITS);
 	if (distinct < 8)
-		return FAIL("the join token is too weak: only %zu distinct characters, 8 are needed (try 'openssl rand -hex 32')",
+		return FAIL(_("the join token is too weak: only %zu distinct characters, 8 are needed (try 'openssl rand -hex 32')"),
 			    distinct);
 	if (_period(tok) < n)
-		return FAIL("the join token is too weak: it repeats a string of %zu characters (try 'openssl rand -hex 32')",
+		return FAIL(_("the join token is too weak: it repeats a string of %zu characters (try 'openssl rand -hex 32')"),
 			    _period(tok));
 	return 0;
 }
@@ -337,7 +337,7 @@ pihpc_join_store_parse(struct pihpc_join_store *st, const char *fname,
 		free(line);
 		sodium_memzero(&t, sizeof(t));
 		if (bad)
-			return FAIL("%s:%d: invalid token entry",
+			return FAIL(_("%s:%d: invalid token entry"),
 				    fname, lineno);
 	}
 	return 0;
