@@ -8,7 +8,7 @@
  *  4. add cmd/foo.o to CMD_OBJS in src/Makefile;
  *  5. write man/pihpc-foo.8 and tests (tests/unit, tests/cli);
  *  6. mark its messages _("...") and its help N_("...") (i18n.h), list
- *     cmd/foo.c in po/POTFILES.in, run "make -C po update-po" and
+ *     cmd/foo.c in src/po/POTFILES.in, run "make -C src/po update-po" and
  *     translate the new messages in po/ko.po.
  *
  * Exit codes: 0 success, 1 runtime error or invalid configuration,

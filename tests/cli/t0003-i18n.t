@@ -6,7 +6,7 @@ test_description='messages in the language of LANG and LANGUAGE (Korean)'
 # sets PIHPC and PIHPC_TEST_LOCALEDIR).
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
 : "${PIHPC:=$TOP/src/pihpc}"
-: "${PIHPC_TEST_LOCALEDIR:=$TOP/po/locale}"
+: "${PIHPC_TEST_LOCALEDIR:=$TOP/src/po/locale}"
 
 . /usr/share/sharness/sharness.sh
 

@@ -1,13 +1,13 @@
 #!/bin/sh
 # shellcheck disable=SC2016,SC2034,SC2317 # sharness evals the single-quoted test bodies, which use these
-test_description='po/check-po.sh: a complete translation passes; gaps are named'
+test_description='src/po/check-po.sh: a complete translation passes; gaps are named'
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
 
 . /usr/share/sharness/sharness.sh
 
 test_expect_success 'the Korean translation of the tree is complete' '
-	(cd "$TOP/po" && ./check-po.sh .. pihpc.pot ko.po) >out &&
+	(cd "$TOP/src/po" && ./check-po.sh ../.. pihpc.pot ko.po) >out &&
 	test_must_be_empty out
 '
 
@@ -48,15 +48,15 @@ test_expect_success 'setup: a tree whose catalog has every kind of gap' '
 '
 
 test_expect_success 'untranslated, fuzzy, obsolete and unlisted are named; exit 1' '
-	(cd po && test_expect_code 1 "$TOP/po/check-po.sh" ../top t.pot ko.po) >out &&
+	(cd po && test_expect_code 1 "$TOP/src/po/check-po.sh" ../top t.pot ko.po) >out &&
 	cat >expect <<-\EOF &&
-	ko.po: not translated (run '\''make -C po update-po'\'', then translate):
+	ko.po: not translated (run '\''make -C src/po update-po'\'', then translate):
 	  "two"
 	ko.po: fuzzy:
 	  "three"
 	ko.po: obsolete (not in t.pot):
 	  "gone"
-	po/POTFILES.in: files with marked messages not listed:
+	POTFILES.in: files with marked messages not listed:
 	  src/cmd/x.c
 	EOF
 	test_cmp expect out

@@ -37,7 +37,7 @@ for po in "$@"; do
 	msgids "$tmp/u" >"$tmp/u.ids"
 	msgids "$tmp/f" >"$tmp/f.ids"
 	msgids "$tmp/o" >"$tmp/o.ids"
-	report "$po: not translated (run 'make -C po update-po', then translate)" "$tmp/u.ids"
+	report "$po: not translated (run 'make -C src/po update-po', then translate)" "$tmp/u.ids"
 	report "$po: fuzzy" "$tmp/f.ids"
 	report "$po: obsolete (not in $pot)" "$tmp/o.ids"
 done
@@ -46,6 +46,6 @@ done
 (cd "$top" && grep -lE '\b[NP]?_\("' src/*.c src/cmd/*.c src/lib/*.c) | sort >"$tmp/marked"
 grep -v '^#' POTFILES.in | sort >"$tmp/listed"
 comm -23 "$tmp/marked" "$tmp/listed" >"$tmp/unlisted"
-report "po/POTFILES.in: files with marked messages not listed" "$tmp/unlisted"
+report "POTFILES.in: files with marked messages not listed" "$tmp/unlisted"
 
 exit $rc
