@@ -17,7 +17,8 @@ set -uo pipefail
 set -m
 
 TOP=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
-REPO=${1:?usage: tests/suites.sh REPO SUITE...}
+# Absolute: the cluster tests run from a scratch directory of their own.
+REPO=$(readlink -f "${1:?usage: tests/suites.sh REPO SUITE...}")
 shift
 [ $# -gt 0 ] || { echo "usage: tests/suites.sh REPO SUITE..." >&2; exit 2; }
 if [ -z "${CLUSTER_TESTS:-}" ]; then
