@@ -78,7 +78,7 @@ _help(void)
  * lets gettext pass the translations through unchanged.  A LANG that
  * names a locale not generated here would leave "C", where gettext ignores
  * LANGUAGE; C.UTF-8 (always there: Debian's essential libc-bin ships it)
- * keeps LANGUAGE working.  PIHPC_LOCALEDIR points at catalogs not
+ * keeps LANGUAGE working with glibc before 2.41.  PIHPC_LOCALEDIR points at catalogs not
  * installed yet (the tests).
  */
 static void

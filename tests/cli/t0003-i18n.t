@@ -11,16 +11,21 @@ TOP="$(cd "$(dirname "$0")/../.." && pwd)"
 . /usr/share/sharness/sharness.sh
 
 # sharness exports LC_ALL=C, which would hide LANG and LANGUAGE.  The
-# ko_KR.UTF-8 locale need not be generated: pihpc falls back to C.UTF-8,
-# where LANGUAGE still selects the catalog.
+# ko_KR.UTF-8 locale is compiled for the test (localedef, from the locales
+# package) into a directory of its own that LOCPATH names: the build machine
+# need not have it generated, and from glibc 2.41 on LANGUAGE alone no
+# longer selects a catalog under the C.UTF-8 fallback.
 ko() {
 	env -u LC_ALL -u LC_MESSAGES -u LC_CTYPE LANG=ko_KR.UTF-8 LANGUAGE=ko \
+		LOCPATH="$PWD/locales" \
 		PIHPC_LOCALEDIR="$PIHPC_TEST_LOCALEDIR" "$PIHPC" "$@"
 }
 
-test_expect_success 'setup scratch root and the Korean catalog' '
+test_expect_success 'setup scratch root, the Korean catalog and locale' '
 	test -f "$PIHPC_TEST_LOCALEDIR/ko/LC_MESSAGES/pihpc.mo" &&
-	mkdir -p root/etc/pihpc
+	mkdir -p root/etc/pihpc locales &&
+	{ localedef -i ko_KR -f UTF-8 locales/ko_KR.UTF-8 || test -f locales/ko_KR.UTF-8/LC_MESSAGES/SYS_LC_MESSAGES; } &&
+	test -d locales/ko_KR.UTF-8
 '
 
 # The reason debconf shows again when an answer is refused.
