@@ -1,12 +1,12 @@
 /*
- * dirs.c - "pihpc dirs ensure --role ROLE": Slurm's directories.
+ * dirs.c - "pihpc dirs ensure|list --role ROLE": Slurm's directories.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
 
-#define DIRS_USAGE "pihpc dirs ensure --role master|compute|storage"
+#define DIRS_USAGE "pihpc dirs ensure|list --role master|compute|storage"
 
 static const char dirs_help[] =
 	N_("Create Slurm's directories for the role, or fix their owner and mode:\n"
@@ -15,7 +15,8 @@ static const char dirs_help[] =
 	   "  /var/spool/slurm/ctld   0700 slurm  master\n"
 	   "  /var/spool/slurm/d      0755 slurm  master, compute\n"
 	   "  /var/log/slurm          0755 slurm  master, compute\n"
-	   "Prints one line per change.\n"
+	   "\"ensure\" prints one line per change; \"list\" prints the role's\n"
+	   "directories, one per line, and changes nothing.\n"
 	   "\n"
 	   "  -r, --role ROLE   master, compute or storage\n");
 
@@ -43,7 +44,7 @@ cmd_dirs(int argc, char **argv, const struct pihpc_ctx *ctx)
 			       _(dirs_help))) != -1)
 		if (c == 'r')
 			role = optarg;
-	if (strcmp(verb, "ensure"))
+	if (strcmp(verb, "ensure") && strcmp(verb, "list"))
 		usage_die(DIRS_USAGE, _("unknown subcommand '%s'"), verb);
 	if (optind < argc - 1)
 		usage_die(DIRS_USAGE, _("too many arguments"));
@@ -51,7 +52,10 @@ cmd_dirs(int argc, char **argv, const struct pihpc_ctx *ctx)
 		usage_die(DIRS_USAGE, _("missing option '--role'"));
 	if (pihpc_role_parse(role, &bit) < 0)
 		usage_die(DIRS_USAGE, _("invalid role '%s'"), role);
-	rc = pihpc_dirs_ensure(ctx, role, &done, err, sizeof(err));
+	if (!strcmp(verb, "list"))
+		rc = pihpc_dirs_list(role, &done, err, sizeof(err));
+	else
+		rc = pihpc_dirs_ensure(ctx, role, &done, err, sizeof(err));
 	print_done(&done);
 	strlist_clear(&done);
 	if (rc < 0)

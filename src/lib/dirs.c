@@ -47,6 +47,22 @@ pihpc_role_parse(const char *role, unsigned *bit)
 }
 
 int
+pihpc_dirs_list(const char *role, struct strlist *paths, char *err,
+		size_t errlen)
+{
+	unsigned bit;
+	int i;
+
+	if (pihpc_role_parse(role, &bit) < 0)
+		return pihpc_err(err, errlen,
+			_("invalid role '%s' (want master, compute or storage)"), role);
+	for (i = 0; specs[i].path; i++)
+		if (specs[i].roles & bit)
+			strlist_push(paths, specs[i].path);
+	return 0;
+}
+
+int
 pihpc_dirs_ensure(const struct pihpc_ctx *ctx, const char *role,
 		  struct strlist *done, char *err, size_t errlen)
 {

@@ -21,4 +21,11 @@ int pihpc_role_parse(const char *role, unsigned *bit);
 int pihpc_dirs_ensure(const struct pihpc_ctx *ctx, const char *role,
 		      struct strlist *done, char *err, size_t errlen);
 
+/*
+ * The directories [role] needs, parents first, appended to [paths]: what
+ * the maintainer scripts note to take away again on purge.
+ */
+int pihpc_dirs_list(const char *role, struct strlist *paths, char *err,
+		    size_t errlen);
+
 #endif /* PIHPC_DIRS_H */

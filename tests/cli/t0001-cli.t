@@ -57,9 +57,22 @@ test_expect_success 'unknown subcommand option: exit 2 with usage' '
 	test_expect_code 2 "$PIHPC" dirs ensure --x 2>err &&
 	cat >expect <<-\EOF &&
 	pihpc: error: unknown option '\''--x'\''
-	usage: pihpc dirs ensure --role master|compute|storage
+	usage: pihpc dirs ensure|list --role master|compute|storage
 	EOF
 	test_cmp expect err
+'
+
+test_expect_success 'dirs list: the role'"'"'s directories, parents first, nothing made' '
+	"$PIHPC" --root "$PWD/empty-root" dirs list --role compute >out &&
+	cat >expect <<-\EOF &&
+	/etc/slurm
+	/var/spool/slurm
+	/var/spool/slurm/d
+	/var/log/slurm
+	EOF
+	test_cmp expect out &&
+	! test -e empty-root &&
+	test_expect_code 2 "$PIHPC" dirs list --role nfs
 '
 
 test_expect_success 'unknown short option: exit 2' '

@@ -105,15 +105,20 @@ previous_build() {
 	printf '%s\n' "$dir/repo"
 }
 
+# The base has systemd, as every machine pihpc is for: otherwise it comes
+# in as a dependency, and its postinst's systemd-tmpfiles run on trixie
+# leaves links and directories (/etc/vconsole.conf, /var/lib/private, ...)
+# that its purge does not take back and that piuparts would blame on the
+# package under test.  systemd does not run in the chroot all the same.
 base_tarball() {
-	local suite=$1 tgz=$CACHE/$1.tar.gz
+	local suite=$1 tgz=$CACHE/$1-systemd.tar.gz
 	mkdir -p "$CACHE"
 	if [ -f "$tgz" ] && [ -z "$(find "$tgz" -mtime +"$MAX_AGE_DAYS")" ]; then
 		printf '%s\n' "$tgz"
 		return 0
 	fi
 	log "$suite: base chroot (mmdebstrap)"
-	mmdebstrap --variant=minbase --format=tar "$suite" - </dev/null 2>"$CACHE/$suite.log" |
+	mmdebstrap --variant=minbase --include=systemd --format=tar "$suite" - </dev/null 2>"$CACHE/$suite.log" |
 		gzip -1 >"$tgz.tmp" || { tail -20 "$CACHE/$suite.log" >&2; die "$suite: mmdebstrap failed"; }
 	mv "$tgz.tmp" "$tgz"
 	printf '%s\n' "$tgz"
@@ -168,9 +173,15 @@ for suite in "$@"; do
 		# and security suites the base was made from.
 		# --ignore: trixie's debconf leaves the directory it extracts the
 		# templates of every package into (apt-extracttemplates) behind;
-		# nothing of pihpc's is in it.
+		# nothing of pihpc's is in it.  MariaDB, a dependency of
+		# pihpc-master, keeps its databases and debian.cnf on purge: its
+		# postrm forgets its debconf questions before it asks whether to
+		# remove them, so no preseeded answer reaches it.  pihpc's own
+		# database goes only when pihpc-master/purge-database says so.
 		TMPDIR=$WORK/tmp piuparts --basetgz="$tgz" -d "$suite" --keep-sources-list \
 			--bindmount="$PREV" --ignore=/var/cache/debconf/tmp.ci/ \
+			--ignore=/etc/mysql/ --ignore=/etc/mysql/debian.cnf \
+			--ignore-regex='/var/lib/mysql/.*' \
 			--scriptsdir="$SCRIPTS" --allow-database \
 			"${debs[@]}" >"$logf" 2>&1 &
 		PIUPARTS_PID=$!
