@@ -40,7 +40,8 @@ install: all
 	    $(DESTDIR)$(unitdir)/$$unit.service.d/pihpc.conf || exit 1; \
 	done
 	install -D -m 0644 units/pihpc-repo.service $(DESTDIR)$(unitdir)/pihpc-repo.service
-	install -m 0644 units/pihpc-join.socket units/pihpc-join@.service $(DESTDIR)$(unitdir)/
+	install -m 0644 units/pihpc-join.socket units/pihpc-join@.service \
+	  units/pihpc-join-node.service $(DESTDIR)$(unitdir)/
 	install -d $(DESTDIR)$(prefix)/share/pihpc/sh
 	install -m 0644 postinst-helpers/*.sh $(DESTDIR)$(prefix)/share/pihpc/sh/
 

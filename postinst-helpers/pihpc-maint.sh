@@ -166,6 +166,19 @@ pihpc_config_ask() {
 	done
 }
 
+# Hand package $1's join-token answer to "pihpc $2...", which reads it on
+# stdin (never on a command line, where ps shows it), then forget it:
+# debconf's database is no place for a secret, and an empty answer keeps
+# the token given before.
+pihpc_join_token_answer() {
+	_tpkg=$1
+	shift
+	db_get "$_tpkg/join-token" || RET=""
+	[ -n "$RET" ] || return 0
+	printf '%s\n' "$RET" | pihpc "$@" >&2
+	db_set "$_tpkg/join-token" ""
+}
+
 # Install a rendered candidate file at its place through ucf, so a local
 # edit is kept and offered as a three-way merge instead of overwritten.
 pihpc_ucf_install() {
@@ -282,6 +295,31 @@ _pihpc_note_export_dirs() (
 	_pihpc_note_new_dirs "$1" $_paths
 )
 
+# Releases before 0.3.0 made Slurm's directories for role $2 without a
+# note: on the upgrade from one, those that no package ships are noted for
+# package $1 now.
+pihpc_note_old_dirs() (
+	_dirs=$(pihpc dirs list --role "$2")
+	set -f
+	for _d in $_dirs; do
+		[ -d "$_d" ] || continue
+		dpkg-query -S "$_d" >/dev/null 2>&1 && continue
+		mkdir -p /var/lib/pihpc
+		grep -qxF "$_d" "/var/lib/pihpc/created-dirs.$1" 2>/dev/null ||
+			printf '%s\n' "$_d" >>"/var/lib/pihpc/created-dirs.$1"
+	done
+)
+
+# Slurm's directories for role $2, noted for package $1 first.  A
+# subshell: the paths are split on blanks but never globbed.
+_pihpc_dirs_ensure() (
+	_dirs=$(pihpc dirs list --role "$2")
+	set -f
+	# shellcheck disable=SC2086 # paths without blanks, not globbed
+	_pihpc_note_new_dirs "$1" $_dirs
+	pihpc dirs ensure --role "$2"
+)
+
 # The NFS mounts of /home and /nfs from the storage node.  $1: the package.  A storage node
 # that is down must not fail the installation: the mounts are nofail and
 # are tried again at boot.
@@ -305,7 +343,9 @@ _pihpc_nfs_client() {
 
 # slurmd in configless mode, with this node's hardware, joining the
 # controller by itself (dynamic registration).  $1 = yes when the munge
-# key just changed; $2: the package (for what to run later).
+# key just changed; $2: the package (for what to run later); $3 = wait to
+# wait here until the controller lists the node (on the controller; a
+# compute node's pihpc-join-node.service waits instead).
 _pihpc_slurmd() {
 	# slurmd's options describe this machine's hardware, which a chroot
 	# or an image build is not: they wait for the booted machine.
@@ -321,6 +361,7 @@ _pihpc_slurmd() {
 	if [ "$_env_changed" = yes ] || [ "$1" = yes ] || ! _pihpc_active slurmd.service; then
 		_pihpc_restart_nowait slurmd.service
 	fi
+	[ "${3:-}" = wait ] || return 0
 	pihpc node join ||
 		pihpc_warn "slurmd has not joined yet; it keeps trying (journalctl -u slurmd)"
 }
@@ -358,6 +399,9 @@ _pihpc_reload_exports() {
 }
 
 _pihpc_apply_storage() {
+	# The munge key that releases before 0.3.0 published on the share.
+	rm -f /nfs/pihpc/munge.key
+	[ ! -d /nfs/pihpc ] || rmdir --ignore-fail-on-non-empty /nfs/pihpc
 	_pihpc_note_export_dirs pihpc-storage
 	pihpc exports apply --no-reload
 	_pihpc_reload_exports
@@ -366,8 +410,35 @@ _pihpc_apply_storage() {
 		pihpc block set /etc/pihpc/repo-httpd.conf access >/dev/null
 }
 
+# The controller's join service (pihpc-join(8)): answers the cluster
+# subnet only, enabled now that the cluster's key exists.
+PIHPC_JOIN_DROPIN=/etc/systemd/system/pihpc-join.socket.d/pihpc.conf
+
+_pihpc_join_socket() {
+	# Releases before 0.3.0 put the key on the share, which every root of
+	# the network could read: it goes (the storage node, where root is
+	# not squashed, removes it too).
+	rm -f /nfs/pihpc/munge.key 2>/dev/null || true
+	rmdir /nfs/pihpc 2>/dev/null || true
+	mkdir -p "${PIHPC_JOIN_DROPIN%/*}"
+	_changed=no
+	if _pihpc_changes block set "$PIHPC_JOIN_DROPIN" subnet <<EOF; then
+[Socket]
+IPAddressAllow=
+IPAddressAllow=localhost $(pihpc config get subnet)
+EOF
+		_changed=yes
+	fi
+	deb-systemd-helper enable pihpc-join.socket >/dev/null
+	pihpc_booted || return 0
+	pihpc_systemd_reload
+	if [ "$_changed" = yes ] || ! _pihpc_active pihpc-join.socket; then
+		deb-systemd-invoke restart pihpc-join.socket
+	fi
+}
+
 _pihpc_apply_master() {
-	pihpc dirs ensure --role master
+	_pihpc_dirs_ensure pihpc-master master
 	_pihpc_time_sync serve
 	_pihpc_nfs_client pihpc-master
 	_conf=no _munge=no _dbd=no
@@ -378,8 +449,7 @@ _pihpc_apply_master() {
 		_munge=yes
 		_pihpc_restart munge.service
 	fi
-	pihpc munge key publish ||
-		pihpc_warn "compute nodes cannot get the munge key until /nfs is shared"
+	_pihpc_join_socket
 	if ! pihpc_booted; then
 		_pihpc_not_booted_note "the accounting database and the daemons are set up" pihpc-master
 	elif _pihpc_changes db ensure; then
@@ -401,7 +471,7 @@ _pihpc_apply_master() {
 		fi
 	fi
 	if [ "$(pihpc config get master_is_compute)" = yes ]; then
-		_pihpc_slurmd "$_munge" pihpc-master
+		_pihpc_slurmd "$_munge" pihpc-master wait
 	else
 		rm -f /etc/pihpc/slurmd.env
 		if pihpc_booted; then
@@ -411,7 +481,7 @@ _pihpc_apply_master() {
 }
 
 _pihpc_apply_compute() {
-	pihpc dirs ensure --role compute
+	_pihpc_dirs_ensure pihpc-compute compute
 	if ! _pihpc_this_host_is_controller; then
 		_pihpc_time_sync follow
 	fi
@@ -426,23 +496,17 @@ _pihpc_apply_compute() {
 	fi
 	pihpc cmdline check ||
 		pihpc_warn "Slurm cannot confine jobs on this node until the cgroups above are enabled"
-	# On the controller the key is pihpc-master's own.  Without the
-	# cluster's key yet (no controller installed, /nfs not mounted) the
-	# node is set up all the same and gets it on the next configure.
-	_munge=no
-	if _pihpc_this_host_is_controller; then
-		:
-	elif ! _out=$(pihpc munge key install); then
-		pihpc_warn "no cluster munge key yet: slurmd cannot join until 'dpkg-reconfigure pihpc-compute' installs it"
-	elif [ -n "$_out" ]; then
-		printf '%s\n' "$_out" >&2
-		_munge=yes
-		_pihpc_restart munge.service
-	fi
 	if pihpc_booted; then
 		pihpc munge check
 	fi
-	_pihpc_slurmd "$_munge" pihpc-compute
+	_pihpc_slurmd no pihpc-compute
+	# The cluster's key comes from the controller's join service.  The
+	# service tries until the controller answers (it may not exist yet),
+	# then restarts munge and slurmd; the postinst does not wait for it.
+	if pihpc_booted; then
+		pihpc_systemd_reload
+		_pihpc_restart_nowait pihpc-join-node.service
+	fi
 }
 
 # Bring the node's files and daemons in line with cluster.conf for role $1.

@@ -8,8 +8,8 @@
 #include "cmd.h"
 
 #define MUNGE_USAGE \
-	"pihpc munge check [--socket PATH] | key generate|publish|install|status"
-#define KEY_USAGE "pihpc munge key generate|publish|install|status"
+	"pihpc munge check [--socket PATH] | key generate|status"
+#define KEY_USAGE "pihpc munge key generate|status"
 
 static const char munge_help[] =
 	N_("check: encode a MUNGE credential and decode it again through the\n"
@@ -24,14 +24,12 @@ static const char key_help[] =
 	N_("  generate   (controller) replace the host's key with a new random\n"
 	   "             cluster key, once: a marker in /var/lib/pihpc holds its\n"
 	   "             SHA-256\n"
-	   "  publish    (controller) copy it to /nfs/pihpc/munge.key, root only\n"
-	   "  install    (compute) copy /nfs/pihpc/munge.key to /etc/munge/munge.key\n"
 	   "  status     print the first 16 hex digits of the key's SHA-256, to\n"
 	   "             compare nodes\n"
 	   "\n"
-	   "generate and install print \"updated '/etc/munge/munge.key'\" when the\n"
-	   "key changed: munged must then be restarted.  The key itself is never\n"
-	   "printed.\n");
+	   "generate prints \"updated '/etc/munge/munge.key'\" when the key\n"
+	   "changed: munged must then be restarted.  The key itself is never\n"
+	   "printed.  Compute nodes get it from the join service (pihpc-join(8)).\n");
 
 /*****************************************************************************
  *  Private Functions
@@ -51,10 +49,6 @@ _key(int argc, char **argv, const struct pihpc_ctx *ctx)
 		usage_die(KEY_USAGE, _("too many arguments"));
 	if (!strcmp(action, "generate")) {
 		rc = pihpc_munge_key_generate(ctx, &done, err, sizeof(err));
-	} else if (!strcmp(action, "publish")) {
-		rc = pihpc_munge_key_publish(ctx, &done, err, sizeof(err));
-	} else if (!strcmp(action, "install")) {
-		rc = pihpc_munge_key_install(ctx, &done, err, sizeof(err));
 	} else if (!strcmp(action, "status")) {
 		rc = pihpc_munge_key_fingerprint(ctx, PIHPC_MUNGE_KEY, fp, err,
 						 sizeof(err));

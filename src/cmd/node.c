@@ -1,8 +1,8 @@
 /*
  * node.c - "pihpc node detect": this node's hardware for Slurm;
  * "pihpc node join|leave": its entry in the controller's node table;
- * "pihpc node join --token-file|--request": the munge key over the join
- * protocol, and the controller's "pending|approve|reject" of requests.
+ * "pihpc node join --token-file|--request|--service": the munge key over
+ * the join protocol, and the controller's "pending|approve|reject" of requests.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,16 +10,20 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <sodium.h>
 
 #include "cmd.h"
 
 #define NODE_USAGE \
-	"pihpc node detect [--conf] | join [--timeout SEC] [--name NAME] | join --token-file FILE|--request [--server HOST[:PORT]] [--timeout SEC] [--name NAME] | leave [--name NAME] | status | pending | approve NAME | reject NAME"
+	"pihpc node detect [--conf] | join [--timeout SEC] [--name NAME] | join --token-file FILE|--request|--service [--server HOST[:PORT]] [--timeout SEC] [--name NAME] | token [--file FILE] | leave [--name NAME] | status | pending | approve NAME | reject NAME"
 
 /* Seconds to wait for the controller's join service by default. */
 #define JOIN_TIMEOUT 15
+/* The pauses of "--service" between tries, in seconds. */
+#define JOIN_PAUSE_MIN 5
+#define JOIN_PAUSE_MAX 60
 
 static const char node_help[] =
 	N_("detect: print this node's CPUs and memory as slurmd -C would, from\n"
@@ -42,9 +46,19 @@ static const char node_help[] =
 	   "  -S, --server HOST[:PORT]  the join service (default: the controller\n"
 	   "                      of cluster.conf, port 6820)\n"
 	   "  -T, --timeout SEC   wait up to SEC seconds for it (default 15)\n"
+	   "  -s, --service       what pihpc-join-node.service runs: the token of\n"
+	   "                      /etc/pihpc/join.token if there is one, else a\n"
+	   "                      request; tried again with a growing pause (5 s\n"
+	   "                      up to 1 min) until the node joined or was\n"
+	   "                      refused; nothing to do once the cluster's key is\n"
+	   "                      in place, unless the token file is newer\n"
 	   "Exit codes: 0 joined, 1 error, 3 token refused (wrong, expired, used\n"
 	   "up) or request rejected, 4 controller unreachable or busy: retry\n"
 	   "later, 5 waiting for approval.\n"
+	   "\n"
+	   "token: keep the join token read from stdin (or --file FILE) in\n"
+	   "/etc/pihpc/join.token (0600 root) for pihpc-join-node.service; a token\n"
+	   "that is not one 'pihpc join token' printed needs 128 bits of entropy.\n"
 	   "\n"
 	   "leave: delete this node from the controller (scontrol delete); refused\n"
 	   "while it runs jobs; an unreachable controller is only a warning.\n"
@@ -154,16 +168,69 @@ _read_token(const char *file, char *tok, size_t toklen)
 	memcpy(tok, env, strlen(env) + 1);
 }
 
+/* The pause before the next try of "--service": doubled each time from
+ * 5 s to 1 min, with a random 0-25% more, so that a rack of nodes that
+ * boot together do not come back at the controller in step. */
+static unsigned
+_backoff(unsigned *pause)
+{
+	unsigned s = *pause + randombytes_uniform(*pause / 4 + 1);
+
+	*pause = *pause >= JOIN_PAUSE_MAX / 2 ? JOIN_PAUSE_MAX : *pause * 2;
+	return s;
+}
+
+/*
+ * "--service" has nothing to do once the node has the cluster's key: its
+ * last join succeeded (or, with no join on record, a release before the
+ * join service installed the key and kept the host's own aside), and no
+ * token came since: a newer token file (a dpkg-reconfigure with a new
+ * token) joins again.
+ */
+static int
+_service_done(const struct pihpc_ctx *ctx)
+{
+	struct strbuf status = STRBUF_INIT, tokf = STRBUF_INIT, orig = STRBUF_INIT;
+	struct strbuf text = STRBUF_INIT;
+	struct stat ss, ts;
+	int done;
+
+	pihpc_path(ctx, PIHPC_JOIN_STATUS_FILE, &status);
+	pihpc_path(ctx, PIHPC_JOIN_TOKEN_FILE, &tokf);
+	pihpc_path(ctx, PIHPC_MUNGE_KEY_ORIG, &orig);
+	if (lstat(status.buf, &ss) < 0) {
+		done = lstat(orig.buf, &ss) == 0 && lstat(tokf.buf, &ts) < 0;
+	} else {
+		char err[256];
+
+		done = pihpc_read_regular(status.buf, 4096, &text, err,
+					  sizeof(err)) == 0 &&
+		       !strncmp(text.buf, "state=joined\n", 13) &&
+		       (lstat(tokf.buf, &ts) < 0 ||
+			ts.st_mtim.tv_sec < ss.st_mtim.tv_sec ||
+			(ts.st_mtim.tv_sec == ss.st_mtim.tv_sec &&
+			 ts.st_mtim.tv_nsec <= ss.st_mtim.tv_nsec));
+	}
+	strbuf_release(&status);
+	strbuf_release(&tokf);
+	strbuf_release(&orig);
+	strbuf_release(&text);
+	return done;
+}
+
 static int
 _key_join(const char *name, const char *server, const char *token_file,
-	  int request, unsigned timeout, const struct pihpc_ctx *ctx)
+	  int request, int service, unsigned timeout,
+	  const struct pihpc_ctx *ctx)
 {
 	struct strbuf host = STRBUF_INIT;
 	struct strlist done = STRLIST_INIT;
 	struct pihpc_join_client c;
 	struct pihpc_join_result res;
 	struct pihpc_conf conf;
+	struct strbuf tokpath = STRBUF_INIT;
 	char tok[PIHPC_JOIN_TOKEN_MAX + 1], err[1024];
+	unsigned pause = JOIN_PAUSE_MIN;
 	int rc;
 
 	if (!name) {
@@ -175,6 +242,25 @@ _key_join(const char *name, const char *server, const char *token_file,
 	    strlen(name) > PIHPC_JOIN_NAME_MAX)
 		die(_("invalid node name '%s'"), name);
 	load_conf_or_die(ctx, &conf);
+	if (service) {
+		const char *why = NULL;
+
+		if (!strcmp(pihpc_conf_get(&conf, PIHPC_CONTROLLER), name))
+			why = _("this node is the controller, whose munge key is its own; nothing to do\n");
+		else if (_service_done(ctx))
+			why = _("this node has the cluster's munge key already; nothing to do\n");
+		if (why) {
+			(void)fputs(why, stdout);
+			pihpc_conf_release(&conf);
+			strbuf_release(&host);
+			return 0;
+		}
+		pihpc_path(ctx, PIHPC_JOIN_TOKEN_FILE, &tokpath);
+		if (access(tokpath.buf, F_OK) == 0)
+			token_file = tokpath.buf;
+		else
+			request = 1;
+	}
 	memset(&c, 0, sizeof(c));
 	c.ctx = ctx;
 	c.server = server ? server : pihpc_conf_get(&conf, PIHPC_CONTROLLER);
@@ -189,9 +275,36 @@ _key_join(const char *name, const char *server, const char *token_file,
 		}
 		c.token = tok;
 	}
-	rc = pihpc_join_node(&c, &res, &done, err, sizeof(err));
+	for (;;) {
+		unsigned s;
+
+		rc = pihpc_join_node(&c, &res, &done, err, sizeof(err));
+		if (!service || rc == 0 || res.outcome == PIHPC_JOIN_FAILED ||
+		    res.outcome == PIHPC_JOIN_REFUSED)
+			break;
+		s = _backoff(&pause);
+		if (res.outcome == PIHPC_JOIN_PENDING)
+			(void)fprintf(stderr, _("pihpc: waiting for approval (key fingerprint %s; on the controller: pihpc node approve %s); asking again in %u s\n"),
+				      res.fingerprint, name, s);
+		else
+			(void)fprintf(stderr, _("pihpc: %s; trying again in %u s\n"),
+				      err, s);
+		(void)fflush(stderr);
+		(void)sleep(s);
+		c.now = (long long)time(NULL);
+	}
 	sodium_memzero(tok, sizeof(tok));
+	strbuf_release(&tokpath);
 	print_done(&done);
+	/* munged reads its key when it starts, and slurmd, which had no
+	 * valid credentials, registers once restarted after it. */
+	if (service && rc == 0 && done.nr && pihpc_ctx_is_real_root(ctx)) {
+		char *argv[] = { "systemctl", "--no-block", "restart",
+				 "munge.service", "slurmd.service", NULL };
+
+		if (pihpc_run(argv, err, sizeof(err)) < 0)
+			(void)errorf("%s", err);
+	}
 	if (rc == 0) {
 		(void)printf(_("joined cluster '%s' (controller '%s')\n"), res.cluster,
 			     res.controller);
@@ -212,6 +325,40 @@ _key_join(const char *name, const char *server, const char *token_file,
 	if (fflush(stdout) != 0)
 		die(_("cannot write to standard output"));
 	exit((int)res.outcome);
+}
+
+static int
+_token_save(const char *file, const struct pihpc_ctx *ctx)
+{
+	struct pihpc_file_mode fm = { 0600, 0, 0, 1 };
+	struct strbuf path = STRBUF_INIT;
+	enum pihpc_write_result res = PIHPC_UNCHANGED;
+	char tok[PIHPC_JOIN_TOKEN_MAX + 2], err[1024];
+	int rc;
+
+	read_token_or_die(file ? file : "-", tok, sizeof(tok) - 1);
+	/* A generated token carries its own 256 bits; an admin's own is
+	 * checked as "pihpc join token --set" on the controller checks it. */
+	rc = pihpc_join_token_syntax(tok, err, sizeof(err));
+	if (rc == 0 && strncmp(tok, "pihpc1.", 7))
+		rc = pihpc_join_token_check(tok, err, sizeof(err));
+	if (rc == 0) {
+		size_t n = strlen(tok);
+
+		tok[n] = '\n';
+		pihpc_path(ctx, PIHPC_JOIN_TOKEN_FILE, &path);
+		rc = pihpc_make_parents(path.buf, 0755, err, sizeof(err));
+		if (rc == 0)
+			rc = pihpc_write_atomic_mode(path.buf, tok, n + 1, &fm,
+						     &res, err, sizeof(err));
+	}
+	sodium_memzero(tok, sizeof(tok));
+	if (rc < 0)
+		die("%s", err);
+	if (res == PIHPC_WRITTEN)
+		(void)printf(_("updated '%s'\n"), PIHPC_JOIN_TOKEN_FILE);
+	strbuf_release(&path);
+	return 0;
 }
 
 static void
@@ -297,18 +444,21 @@ cmd_node(int argc, char **argv, const struct pihpc_ctx *ctx)
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "token-file", required_argument, NULL, 'f' },
+		{ "file", required_argument, NULL, 'f' },
 		{ "request", no_argument, NULL, 'r' },
 		{ "server", required_argument, NULL, 'S' },
+		{ "service", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *verb = cmd_verb(argc, argv, NODE_USAGE, _(node_help));
 	const char *name = NULL, *bad = NULL, *token_file = NULL, *server = NULL;
 	unsigned long timeout = 60;
-	int c, conf = 0, request = 0, timeout_set = 0, is_join = !strcmp(verb, "join");
+	int c, conf = 0, request = 0, service = 0, timeout_set = 0;
+	int is_join = !strcmp(verb, "join");
 	char *end;
 
 	optind = 0;
-	while ((c = cmd_getopt(argc - 1, argv + 1, ":hcT:n:f:rS:", opts,
+	while ((c = cmd_getopt(argc - 1, argv + 1, ":hcT:n:f:rS:s", opts,
 			       NODE_USAGE, _(node_help))) != -1) {
 		if (c == 'c') {
 			conf = 1;
@@ -327,17 +477,21 @@ cmd_node(int argc, char **argv, const struct pihpc_ctx *ctx)
 			bad = strcmp(verb, "join") && strcmp(verb, "leave") ? "--name" : bad;
 		} else if (c == 'f') {
 			token_file = optarg;
-			bad = !is_join ? "--token-file" : bad;
+			bad = !is_join && strcmp(verb, "token") ? "--token-file" : bad;
 		} else if (c == 'r') {
 			request = 1;
 			bad = !is_join ? "--request" : bad;
 		} else if (c == 'S') {
 			server = optarg;
 			bad = !is_join ? "--server" : bad;
+		} else if (c == 's') {
+			service = 1;
+			bad = !is_join ? "--service" : bad;
 		}
 	}
 	if (strcmp(verb, "detect") && !is_join && strcmp(verb, "leave") &&
 	    strcmp(verb, "status") && strcmp(verb, "pending") &&
+	    strcmp(verb, "token") &&
 	    strcmp(verb, "approve") && strcmp(verb, "reject"))
 		usage_die(NODE_USAGE, _("unknown subcommand '%s'"), verb);
 	if (bad)
@@ -352,9 +506,10 @@ cmd_node(int argc, char **argv, const struct pihpc_ctx *ctx)
 	}
 	if (optind < argc - 1)
 		usage_die(NODE_USAGE, _("too many arguments"));
-	if (token_file && request)
-		usage_die(NODE_USAGE, _("options '--token-file' and '--request' exclude each other"));
-	if (server && !token_file && !request && !getenv("PIHPC_JOIN_TOKEN"))
+	if ((token_file != NULL) + request + service > 1)
+		usage_die(NODE_USAGE, _("options '--token-file', '--request' and '--service' exclude each other"));
+	if (server && !token_file && !request && !service &&
+	    !getenv("PIHPC_JOIN_TOKEN"))
 		usage_die(NODE_USAGE, _("option '--server' needs '--token-file' or '--request'"));
 	if (!strcmp(verb, "detect")) {
 		_detect(ctx, conf);
@@ -362,10 +517,13 @@ cmd_node(int argc, char **argv, const struct pihpc_ctx *ctx)
 	}
 	if (!strcmp(verb, "status"))
 		return _status(ctx);
+	if (!strcmp(verb, "token"))
+		return _token_save(token_file, ctx);
 	if (!strcmp(verb, "pending"))
 		return _pending(ctx);
-	if (is_join && (token_file || request || getenv("PIHPC_JOIN_TOKEN")))
-		return _key_join(name, server, token_file, request,
+	if (is_join && (token_file || request || service ||
+			getenv("PIHPC_JOIN_TOKEN")))
+		return _key_join(name, server, token_file, request, service,
 				 timeout_set ? (unsigned)timeout : JOIN_TIMEOUT, ctx);
 	return _join_leave(verb, name, (unsigned)timeout, ctx);
 }

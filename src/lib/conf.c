@@ -68,7 +68,7 @@ static const struct key_def keys[PIHPC_NKEYS] = {
 	{ "partition_max_time", "30-00:00:00", _v_time },
 	{ "partition_def_mem_per_cpu", "200", _v_mem },
 	{ "nfs_exports", "/home(rw,sync,root_squash,no_subtree_check) "
-	  "/nfs(rw,sync,no_root_squash,no_subtree_check)", _v_nfs_exports },
+	  "/nfs(rw,sync,root_squash,no_subtree_check)", _v_nfs_exports },
 	{ "accounting_account", "compute", _v_user },
 	{ "accounting_users", "pi", _v_users },
 	{ "accounting_user_limits", "cpu=4,mem=1gb", _v_tres },

@@ -19,6 +19,8 @@
 #define PIHPC_JOIN_RATE "/var/lib/pihpc/join/rate"
 #define PIHPC_JOIN_NODE_KEY "/var/lib/pihpc/join/node.key"
 #define PIHPC_JOIN_STATUS_FILE "/var/lib/pihpc/join/status"
+/* A compute node's join token, as the maintainer scripts keep it (0600). */
+#define PIHPC_JOIN_TOKEN_FILE "/etc/pihpc/join.token"
 
 /* Requests per minute served from one address, and from all. */
 #define PIHPC_JOIN_RATE_SOURCE 10

@@ -2,9 +2,9 @@
  * mungekey.h - one MUNGE key for the whole cluster.
  *
  * The controller replaces the key Debian's munge package made for the
- * host with a new random one (once: a marker holds its SHA-256) and
- * publishes a root-only copy on the shared /nfs; compute nodes install
- * that copy.  Key bytes are never printed, and wiped from memory after use.
+ * host with a new random one (once: a marker holds its SHA-256) and hands
+ * it to compute nodes over the join protocol (join.h), never through a
+ * share.  Key bytes are never printed, and wiped from memory after use.
  */
 #ifndef PIHPC_MUNGEKEY_H
 #define PIHPC_MUNGEKEY_H
@@ -18,9 +18,6 @@
 #define PIHPC_MUNGE_KEY_MARKER "/var/lib/pihpc/munge.key.sha256"
 /* The host's own key as pihpc found it, put back on purge. */
 #define PIHPC_MUNGE_KEY_ORIG "/var/lib/pihpc/munge.key.orig"
-#define PIHPC_MUNGE_KEY_NFS "/nfs"
-#define PIHPC_MUNGE_KEY_NFS_DIR "/nfs/pihpc"
-#define PIHPC_MUNGE_KEY_PUBLISHED "/nfs/pihpc/munge.key"
 
 #define PIHPC_MUNGE_KEY_BYTES 1024	/* size of a new key */
 #define PIHPC_MUNGE_KEY_MIN 32		/* munged refuses shorter keys */
@@ -39,21 +36,6 @@ int pihpc_munge_key_generate(const struct pihpc_ctx *ctx,
 			     struct strlist *done, char *err, size_t errlen);
 
 /*
- * Controller: copy the cluster key to ROOT/nfs/pihpc/munge.key (directory
- * 0700 root, file 0400 root).  Refused when ROOT/nfs does not exist or the
- * key is not the generated one.
- */
-int pihpc_munge_key_publish(const struct pihpc_ctx *ctx, struct strlist *done,
-			    char *err, size_t errlen);
-
-/*
- * Compute node: copy ROOT/nfs/pihpc/munge.key to ROOT/etc/munge/munge.key
- * (0400 munge:munge) when it differs; keys under 32 bytes are refused.
- */
-int pihpc_munge_key_install(const struct pihpc_ctx *ctx, struct strlist *done,
-			    char *err, size_t errlen);
-
-/*
  * Controller: read the cluster key from [path] (used as given: it may be
  * a credential systemd passed in) into [buf] of [cap] bytes, [len] its
  * length.  Refused unless its SHA-256 is the one the marker
@@ -67,7 +49,9 @@ int pihpc_munge_key_load_cluster(const struct pihpc_ctx *ctx,
 
 /*
  * Compute node: install [len] bytes of [data] as ROOT/etc/munge/munge.key
- * (0400 munge:munge) as pihpc_munge_key_install() does.
+ * (0400 munge:munge) when it differs; keys munged would not take (under
+ * 32 or over 65536 bytes) are refused.  The host's own key, the first
+ * time, is kept aside in ROOT/var/lib/pihpc/munge.key.orig.
  */
 int pihpc_munge_key_install_data(const struct pihpc_ctx *ctx,
 				 const unsigned char *data, size_t len,

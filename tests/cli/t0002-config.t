@@ -85,7 +85,7 @@ test_expect_success 'config dump lists every key' '
 	"$PIHPC" --root root config dump >out &&
 	test "$(wc -l <out)" = 22 &&
 	grep "^slurm_uid = 152$" out &&
-	grep "^nfs_exports = /home(rw,sync,root_squash,no_subtree_check) /nfs(rw,sync,no_root_squash,no_subtree_check)$" out
+	grep "^nfs_exports = /home(rw,sync,root_squash,no_subtree_check) /nfs(rw,sync,root_squash,no_subtree_check)$" out
 '
 
 test_expect_success 'hosts apply adds the block, keeps the rest' '

@@ -49,7 +49,7 @@ test_expect_success 'exports apply: /nfs created, block written' '
 	cat >>expect <<-\EOF &&
 	# BEGIN pihpc exports
 	/home 10.0.0.0/24(rw,sync,root_squash,no_subtree_check)
-	/nfs 10.0.0.0/24(rw,sync,no_root_squash,no_subtree_check)
+	/nfs 10.0.0.0/24(rw,sync,root_squash,no_subtree_check)
 	# END pihpc exports
 	EOF
 	test_cmp expect st/etc/exports

@@ -144,6 +144,33 @@ test_expect_success ROOT 'a revoked token no longer joins' '
 	test_cmp expect err
 '
 
+test_expect_success ROOT 'node join --service: the token file joins, then nothing to do' '
+	mkdir -p sv/etc/munge sv/etc/pihpc &&
+	cp cn/etc/passwd cn/etc/group cn/etc/pihpc/cluster.conf sv/etc/ &&
+	mv sv/etc/cluster.conf sv/etc/pihpc/ &&
+	cp admin.tok sv/etc/pihpc/join.token &&
+	"$PIHPC" --root sv node join --service --server 127.0.0.1:$(cat port) --name sv1 >out &&
+	grep "^joined cluster " out &&
+	cmp ctl/etc/munge/munge.key sv/etc/munge/munge.key &&
+	"$PIHPC" --root sv node join --service --server 127.0.0.1:$(cat port) --name sv1 >out &&
+	grep "nothing to do" out &&
+	touch -d "+1 minute" sv/etc/pihpc/join.token &&
+	"$PIHPC" --root sv node join --service --server 127.0.0.1:$(cat port) --name sv1 >out &&
+	grep "^joined cluster " out
+'
+
+test_expect_success ROOT 'node join --service: a refused token ends it at once (exit 3)' '
+	echo 0000000000000000000000000000000000000000000000000000000000000001 >sv/etc/pihpc/join.token &&
+	test_expect_code 3 "$PIHPC" --root sv node join --service --server 127.0.0.1:$(cat port) --name sv1 2>err &&
+	grep "^pihpc: error: " err &&
+	! grep "trying again" err
+'
+
+test_expect_success ROOT 'node join --service: an unreachable controller is tried again, with a pause' '
+	test_expect_code 124 timeout 4 "$PIHPC" --root sv node join --service --server 127.0.0.1:1 --name sv1 2>err &&
+	grep "^pihpc: .*; trying again in [5-7] s$" err
+'
+
 test_expect_success ROOT 'stop the server' '
 	stop_server
 '
@@ -188,7 +215,7 @@ test_expect_success 'node join: --server needs a token or --request; not both' '
 	test_expect_code 2 "$PIHPC" --root cn node join --server 127.0.0.1 2>err &&
 	grep "^pihpc: error: option '\''--server'\'' needs '\''--token-file'\'' or '\''--request'\''$" err &&
 	test_expect_code 2 "$PIHPC" --root cn node join --token-file admin.tok --request 2>err &&
-	grep "^pihpc: error: options '\''--token-file'\'' and '\''--request'\'' exclude each other$" err
+	grep "^pihpc: error: options '\''--token-file'\'', '\''--request'\'' and '\''--service'\'' exclude each other$" err
 '
 
 test_expect_success 'an unreachable controller: exit 4' '

@@ -60,13 +60,22 @@ for r in filenode01:pihpc-storage rpnode01:pihpc-master rpnode02:pihpc-compute; 
 done
 [ "$installed" = 3 ] && test_set_prereq INSTALLED
 
-test_expect_success INSTALLED 'munge credential from rpnode01 is accepted on rpnode02' '
-	node_exec rpnode01 munge -n >cred &&
-	node_exec rpnode02 unmunge <cred
-'
-
 test_expect_success INSTALLED 'rpnode01 and rpnode02 join and become idle' '
 	wait_idle rpnode01 rpnode02 && test_set_prereq IDLE
+'
+
+test_expect_success IDLE 'rpnode02 joined with the preseeded token; its join service is done' '
+	node_exec rpnode02 pihpc node status >out &&
+	grep -x "state=joined" out &&
+	grep -x "mode=token" out &&
+	node_exec rpnode02 systemctl show -P Result pihpc-join-node.service >out &&
+	echo success >expect &&
+	test_cmp expect out
+'
+
+test_expect_success IDLE 'munge credential from rpnode01 is accepted on rpnode02' '
+	node_exec rpnode01 munge -n >cred &&
+	node_exec rpnode02 unmunge <cred
 '
 
 test_expect_success IDLE 'sinfo: partition batch* up, rpnode[01-02] idle' '
@@ -136,15 +145,27 @@ test_expect_success INSTALLED 'secrets are not readable by other users' '
 	printf "600 slurm\n400 munge\n" >expect &&
 	test_cmp expect out &&
 	test_must_fail node_exec rpnode01 runuser -u pi -- cat /etc/slurm/slurmdbd.conf &&
-	test_must_fail node_exec rpnode01 runuser -u pi -- cat /nfs/pihpc/munge.key
+	node_exec rpnode01 stat -c "%a %U" /etc/pihpc/cluster.conf /var/lib/pihpc/join >out &&
+	printf "644 root\n700 root\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success INSTALLED 'no munge key on the share; /nfs is exported root_squash' '
+	node_exec filenode01 find /nfs -name "munge*" >out &&
+	test_must_be_empty out &&
+	node_exec filenode01 grep "^/nfs " /etc/exports >out &&
+	grep -q "[(,]root_squash[,)]" out &&
+	! grep -q no_root_squash out
 '
 
 # Everything pihpc writes, with modification times: a reconfigure that
 # changes nothing must not rewrite anything.
 state_of_master() {
 	node_exec rpnode01 sh -c "find /etc/pihpc /etc/slurm /etc/munge /etc/hosts \
-		/etc/fstab /nfs/pihpc -printf \"%p %m %u %T@\n\" | sort &&
-		find /etc/pihpc /etc/slurm /etc/munge /nfs/pihpc -type f \
+		/etc/fstab /var/lib/pihpc /etc/systemd/system/pihpc-join.socket.d \
+		-printf \"%p %m %u %T@\n\" | sort &&
+		find /etc/pihpc /etc/slurm /etc/munge /etc/systemd/system/pihpc-join.socket.d \
+			-type f \
 			-exec sha256sum {} + | sort"
 }
 

@@ -425,6 +425,27 @@ pihpc_node_wait() {
 
 cluster_is_up() { [ -f "$(pihpc_state)/nodes" ]; }
 
+# The run's join token, as an admin chooses one ahead of time (never
+# printed: only a file of the run's state, 0600).
+pihpc_join_token() {
+	local f
+	f=$(pihpc_state)/join.token
+	[ -s "$f" ] || (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d " \n" >"$f") || return 1
+	cat "$f"
+}
+
+# pihpc_join_token_preseed NODE...: the run's token preseeded for
+# pihpc-master and pihpc-compute, on stdin (not on a command line).
+pihpc_join_token_preseed() {
+	local tok name
+	tok=$(pihpc_join_token) || return 1
+	for name in "$@"; do
+		node_debconf_set "$name" \
+			"pihpc-master pihpc-master/join-token password $tok" \
+			"pihpc-compute pihpc-compute/join-token password $tok" || return 1
+	done
+}
+
 # cluster_up [NODES...]: image, repo, network, boot, repo server.
 cluster_up() {
 	local nodes=("$@") image st name t0
@@ -449,6 +470,7 @@ cluster_up() {
 	for name in "${nodes[@]}"; do
 		pihpc_node_wait "$name" || return 1
 	done
+	pihpc_join_token_preseed "${nodes[@]}" || return 1
 	if printf '%s\n' "${nodes[@]}" | grep -qx "$PIHPC_STORAGE_NODE"; then
 		node_exec "$PIHPC_STORAGE_NODE" systemd-run --quiet --unit=pihpc-bootstrap-httpd \
 			busybox httpd -f -p "$PIHPC_BOOTSTRAP_PORT" -h /srv/pihpc-bootstrap || return 1

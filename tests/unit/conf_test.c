@@ -262,14 +262,14 @@ test_nfs_exports(void **state)
 	assert_int_equal(_parse("", &c, &e), 0);
 	assert_string_equal(pihpc_conf_get(&c, PIHPC_NFS_EXPORTS),
 		"/home(rw,sync,root_squash,no_subtree_check) "
-		"/nfs(rw,sync,no_root_squash,no_subtree_check)");
+		"/nfs(rw,sync,root_squash,no_subtree_check)");
 	assert_int_equal(pihpc_nfs_exports_parse(pihpc_conf_get(&c, PIHPC_NFS_EXPORTS),
 						 &paths, &opts, err, sizeof(err)), 0);
 	assert_int_equal(paths.nr, 2);
 	assert_string_equal(paths.v[0], "/home");
 	assert_string_equal(opts.v[0], "rw,sync,root_squash,no_subtree_check");
 	assert_string_equal(paths.v[1], "/nfs");
-	assert_string_equal(opts.v[1], "rw,sync,no_root_squash,no_subtree_check");
+	assert_string_equal(opts.v[1], "rw,sync,root_squash,no_subtree_check");
 	pihpc_conf_release(&c);
 	strlist_clear(&paths);
 	strlist_clear(&opts);

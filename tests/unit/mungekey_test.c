@@ -1,5 +1,5 @@
 /*
- * mungekey_test.c - generate, publish, install and fingerprint the
+ * mungekey_test.c - generate, hand out, install and fingerprint the
  * cluster's munge key in a scratch root (needs root for the owners).
  */
 #include "testutil.h"
@@ -153,59 +153,39 @@ test_generate_without_munge_user(void **state)
 }
 
 static void
-test_publish_and_install(void **state)
+test_load_and_install_data(void **state)
 {
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, want = STRBUF_INIT;
 	struct strlist done = STRLIST_INIT;
 	char *r = _root(), *c = _root(), err[512];
 	char fp1[PIHPC_MUNGE_KEY_FP + 1], fp2[PIHPC_MUNGE_KEY_FP + 1];
 	struct pihpc_ctx ctl = { r }, node = { c };
+	unsigned char key[PIHPC_MUNGE_KEY_MAX];
+	size_t len;
 
 	(void)state;
-	/* no /nfs */
-	assert_int_equal(pihpc_munge_key_publish(&ctl, &done, err, sizeof(err)), -1);
-	strbuf_addf(&want, "cannot publish the munge key: '%s/nfs' is not a directory (is it mounted from the storage node?)", r);
-	assert_string_equal(err, want.buf);
-	/* not generated yet */
-	assert_int_equal(mkdir(tu_path(&a, r, "nfs"), 0755), 0);
-	assert_int_equal(pihpc_munge_key_publish(&ctl, &done, err, sizeof(err)), -1);
-	strbuf_reset(&want);
+	/* the host's own key is not the cluster's: not handed out */
+	assert_int_equal(pihpc_munge_key_load_cluster(&ctl, tu_path(&a, r, "etc/munge/munge.key"),
+						      key, sizeof(key), &len, err, sizeof(err)), -1);
 	strbuf_addf(&want, "'%s/etc/munge/munge.key' is not the cluster's munge key (run 'pihpc munge key generate' first)", r);
 	assert_string_equal(err, want.buf);
 
 	assert_int_equal(pihpc_munge_key_generate(&ctl, &done, err, sizeof(err)), 0);
 	strlist_clear(&done);
-	assert_int_equal(pihpc_munge_key_publish(&ctl, &done, err, sizeof(err)), 0);
-	assert_int_equal(done.nr, 2);
-	strbuf_reset(&want);
-	strbuf_addf(&want, "created directory '%s/nfs/pihpc'", r);
-	assert_string_equal(done.v[0], want.buf);
-	strbuf_reset(&want);
-	strbuf_addf(&want, "updated '%s/nfs/pihpc/munge.key'", r);
-	assert_string_equal(done.v[1], want.buf);
-	strlist_clear(&done);
-	_assert_file(r, "nfs/pihpc", 0700, 0, 0);
-	_assert_file(r, "nfs/pihpc/munge.key", 0400, 0, 0);
-	assert_int_equal(pihpc_munge_key_publish(&ctl, &done, err, sizeof(err)), 0);
-	_assert_done(&done, r, NULL);
-
-	/* the compute node sees the controller's /nfs */
-	assert_int_equal(mkdir(tu_path(&a, c, "nfs"), 0755), 0);
-	assert_int_equal(pihpc_munge_key_install(&node, &done, err, sizeof(err)), -1);
-	strbuf_reset(&want);
-	strbuf_addf(&want, "cannot read the cluster's munge key '%s/nfs/pihpc/munge.key': No such file or directory "
-		    "(is /nfs mounted from the storage node, and pihpc-master installed on the controller?)", c);
-	assert_string_equal(err, want.buf);
-	assert_int_equal(rmdir(tu_path(&a, c, "nfs")), 0);
-	assert_int_equal(symlink(tu_path(&b, r, "nfs"), tu_path(&a, c, "nfs")), 0);
-	assert_int_equal(pihpc_munge_key_install(&node, &done, err, sizeof(err)), 0);
+	assert_int_equal(pihpc_munge_key_load_cluster(&ctl, tu_path(&a, r, "etc/munge/munge.key"),
+						      key, sizeof(key), &len, err, sizeof(err)), 0);
+	assert_int_equal(len, PIHPC_MUNGE_KEY_BYTES);
+	assert_int_equal(pihpc_munge_key_install_data(&node, key, len, &done, err, sizeof(err)), 0);
 	_assert_done(&done, c, "/etc/munge/munge.key");
 	_assert_file(c, "etc/munge/munge.key", 0400, 105, 107);
 	tu_read(r, "etc/munge/munge.key", &a);
 	tu_read(c, "etc/munge/munge.key", &b);
 	assert_int_equal(a.len, b.len);
 	assert_memory_equal(a.buf, b.buf, a.len);
-	assert_int_equal(pihpc_munge_key_install(&node, &done, err, sizeof(err)), 0);
+	/* the host's own key is kept aside, for the purge to put back */
+	tu_read(c, "var/lib/pihpc/munge.key.orig", &b);
+	assert_string_equal(b.buf, "a per-host key made by Debian's munge package\n");
+	assert_int_equal(pihpc_munge_key_install_data(&node, key, len, &done, err, sizeof(err)), 0);
 	_assert_done(&done, c, NULL);
 
 	/* same fingerprint on both */
@@ -216,14 +196,12 @@ test_publish_and_install(void **state)
 	assert_int_equal(pihpc_sha256_hex(a.buf, a.len, (char *)err), 0);
 	assert_memory_equal(fp1, err, 16);
 
-	/* a short published key is refused */
-	assert_int_equal(chmod(tu_path(&a, r, "nfs/pihpc/munge.key"), 0600), 0);
-	tu_write(r, "nfs/pihpc/munge.key", "too short");
-	assert_int_equal(pihpc_munge_key_install(&node, &done, err, sizeof(err)), -1);
-	strbuf_reset(&want);
-	strbuf_addf(&want, "the cluster's munge key '%s/nfs/pihpc/munge.key' is too short: 9 bytes (munge needs at least 32)", c);
-	assert_string_equal(err, want.buf);
+	/* a key munged would not take is refused, and nothing changes */
+	assert_int_equal(pihpc_munge_key_install_data(&node, key, 9, &done, err, sizeof(err)), -1);
+	assert_string_equal(err, "the munge key received has 9 bytes (munge needs 32 to 65536)");
 	assert_int_equal(done.nr, 0);
+	tu_read(c, "etc/munge/munge.key", &b);
+	assert_memory_equal(a.buf, b.buf, a.len);
 
 	strbuf_release(&a);
 	strbuf_release(&b);
@@ -232,90 +210,27 @@ test_publish_and_install(void **state)
 	tu_rmrf(c);
 }
 
-/*
- * What the shared /nfs holds is not trusted: a link is not followed (its
- * target would become the node's key), a FIFO does not hang the install.
- */
+/* A link at the key's place is refused, never written through. */
 static void
-test_refuses_links_and_fifos(void **state)
+test_refuses_links(void **state)
 {
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, want = STRBUF_INIT;
 	struct strlist done = STRLIST_INIT;
-	char *r = _root(), *c = _root(), err[512];
-	struct pihpc_ctx ctl = { r }, node = { c };
-	const char *pub;
-	int i;
+	char *c = _root(), err[512];
+	struct pihpc_ctx node = { c };
+	unsigned char key[64];
 
 	(void)state;
-	assert_int_equal(mkdir(tu_path(&a, r, "nfs"), 0755), 0);
-	assert_int_equal(pihpc_munge_key_generate(&ctl, &done, err, sizeof(err)), 0);
-	assert_int_equal(pihpc_munge_key_publish(&ctl, &done, err, sizeof(err)), 0);
-	strlist_clear(&done);
-	/* the node mounts the controller's /nfs */
-	assert_int_equal(symlink(tu_path(&b, r, "nfs"), tu_path(&a, c, "nfs")), 0);
-	tu_write(r, "secret", "a file no compute node should get as its munge key\n");
-	pub = tu_path(&b, r, "nfs/pihpc/munge.key");
-	assert_int_equal(unlink(pub), 0);
-
-	for (i = 0; i < 4; i++) {
-		strbuf_reset(&want);
-		strbuf_addf(&want, "refusing '%s/nfs/pihpc/munge.key': ", c);
-		switch (i) {
-		case 0:
-			assert_int_equal(symlink(tu_path(&a, r, "secret"), pub), 0);
-			strbuf_addstr(&want, "a symbolic link");
-			break;
-		case 1:
-			assert_int_equal(symlink("nonexistent", pub), 0);
-			strbuf_addstr(&want, "a symbolic link");
-			break;
-		case 2:
-			assert_int_equal(mkfifo(pub, 0600), 0);
-			strbuf_addstr(&want, "not a regular file (a FIFO)");
-			break;
-		default:
-			assert_int_equal(mkdir(pub, 0700), 0);
-			strbuf_addstr(&want, "not a regular file (a directory)");
-			break;
-		}
-		(void)alarm(20);	/* a FIFO opened blocking would hang here */
-		assert_int_equal(pihpc_munge_key_install(&node, &done, err, sizeof(err)), -1);
-		(void)alarm(0);
-		assert_string_equal(err, want.buf);
-		assert_int_equal(done.nr, 0);
-		tu_read(c, "etc/munge/munge.key", &a);
-		assert_string_equal(a.buf, "a per-host key made by Debian's munge package\n");
-		assert_int_equal(remove(pub), 0);
-	}
-
-	/* more than a key can be: refused before it is read */
-	tu_write(r, "nfs/pihpc/munge.key", "");
-	assert_int_equal(truncate(pub, PIHPC_MUNGE_KEY_MAX + 1), 0);
-	assert_int_equal(pihpc_munge_key_install(&node, &done, err, sizeof(err)), -1);
-	strbuf_reset(&want);
-	strbuf_addf(&want, "'%s/nfs/pihpc/munge.key' is too large for a munge key (more than %d bytes)",
-		    c, PIHPC_MUNGE_KEY_MAX);
-	assert_string_equal(err, want.buf);
-	assert_int_equal(unlink(pub), 0);
-
-	/* the controller does not publish through a link either */
-	assert_int_equal(rmdir(tu_path(&a, r, "nfs/pihpc")), 0);
-	assert_int_equal(mkdir(tu_path(&a, r, "elsewhere"), 0755), 0);
-	assert_int_equal(symlink("../elsewhere", tu_path(&a, r, "nfs/pihpc")), 0);
-	assert_int_equal(pihpc_munge_key_publish(&ctl, &done, err, sizeof(err)), -1);
-	strbuf_reset(&want);
-	strbuf_addf(&want, "refusing '%s/nfs/pihpc': a symbolic link", r);
-	assert_string_equal(err, want.buf);
-	assert_int_equal(tu_count_entries(tu_path(&a, r, "elsewhere")), 0);
-
-	/* nor generate a key through a link at /etc/munge/munge.key */
+	memset(key, 'k', sizeof(key));
 	assert_int_equal(unlink(tu_path(&a, c, "etc/munge/munge.key")), 0);
 	assert_int_equal(symlink(tu_path(&b, c, "secret"), a.buf), 0);
 	tu_write(c, "secret", "kept\n");
 	assert_int_equal(pihpc_munge_key_generate(&node, &done, err, sizeof(err)), -1);
-	strbuf_reset(&want);
 	strbuf_addf(&want, "refusing '%s/etc/munge/munge.key': a symbolic link", c);
 	assert_string_equal(err, want.buf);
+	assert_int_equal(pihpc_munge_key_install_data(&node, key, sizeof(key), &done, err, sizeof(err)), -1);
+	assert_string_equal(err, want.buf);
+	assert_int_equal(done.nr, 0);
 	tu_read(c, "secret", &a);
 	assert_string_equal(a.buf, "kept\n");
 
@@ -323,7 +238,6 @@ test_refuses_links_and_fifos(void **state)
 	strbuf_release(&a);
 	strbuf_release(&b);
 	strbuf_release(&want);
-	tu_rmrf(r);
 	tu_rmrf(c);
 }
 
@@ -345,8 +259,8 @@ main(void)
 		cmocka_unit_test(test_generate_once),
 		cmocka_unit_test(test_generate_keeps_host_key),
 		cmocka_unit_test(test_generate_without_munge_user),
-		cmocka_unit_test(test_publish_and_install),
-		cmocka_unit_test(test_refuses_links_and_fifos),
+		cmocka_unit_test(test_load_and_install_data),
+		cmocka_unit_test(test_refuses_links),
 		cmocka_unit_test(test_fingerprint_missing),
 	};
 

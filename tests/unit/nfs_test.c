@@ -96,7 +96,7 @@ test_exports_content(void **state)
 	pihpc_exports_content(&f->conf, &out);
 	assert_string_equal(out.buf,
 		"/home 10.0.0.0/24(rw,sync,root_squash,no_subtree_check)\n"
-		"/nfs 10.0.0.0/24(rw,sync,no_root_squash,no_subtree_check)\n");
+		"/nfs 10.0.0.0/24(rw,sync,root_squash,no_subtree_check)\n");
 	strbuf_reset(&out);
 	_set(f, PIHPC_SUBNET, "192.168.8.0/22");
 	_set(f, PIHPC_NFS_EXPORTS, "/srv/scratch(rw,async,fsid=7)");
@@ -132,7 +132,7 @@ test_exports_apply_and_remove(void **state)
 	assert_string_equal(sb.buf + strlen(debian_exports),
 		"# BEGIN pihpc exports\n"
 		"/home 10.0.0.0/24(rw,sync,root_squash,no_subtree_check)\n"
-		"/nfs 10.0.0.0/24(rw,sync,no_root_squash,no_subtree_check)\n"
+		"/nfs 10.0.0.0/24(rw,sync,root_squash,no_subtree_check)\n"
 		"# END pihpc exports\n");
 
 	/* again: nothing to do */
@@ -205,7 +205,7 @@ test_exports_missing_file_is_created(void **state)
 	assert_string_equal(sb.buf,
 		"# BEGIN pihpc exports\n"
 		"/home 10.0.0.0/24(rw,sync,root_squash,no_subtree_check)\n"
-		"/nfs 10.0.0.0/24(rw,sync,no_root_squash,no_subtree_check)\n"
+		"/nfs 10.0.0.0/24(rw,sync,root_squash,no_subtree_check)\n"
 		"# END pihpc exports\n");
 	strbuf_release(&sb);
 }

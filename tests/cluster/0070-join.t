@@ -1,0 +1,138 @@
+#!/bin/bash
+# shellcheck disable=SC2016,SC2034,SC2317 # single-quoted bodies are eval'd by sharness; functions run from them
+test_description='the join service: a compute node installed first, an intruder, bad and good tokens
+
+Boots filenode01, rpnode01, rpnode02 and rpnode04.  The run'"'"'s join token is
+preseeded on every node, as an admin chooses one ahead of time.  rpnode02 gets
+pihpc-compute before the storage node and the controller exist, and joins by
+itself once they are installed, with no further command on it.  rpnode04 is
+root on the cluster network without the token: it finds no key on the share,
+is refused by the join service, and its credentials are refused.  Tokens the
+controller makes travel from node to node through pipes, never through the
+test log.
+Needs root and build/repo (make deb).'
+
+# shellcheck source-path=SCRIPTDIR source=test-lib.sh
+. "$(dirname "$0")/test-lib.sh"
+
+# The compute node retries with a pause of up to a minute.
+PIHPC_JOIN_TIMEOUT=240
+
+# key_sum NODE: the SHA-256 of NODE's munge key (the key is never shown).
+key_sum() {
+	node_exec "$1" sha256sum /etc/munge/munge.key | cut -d" " -f1
+}
+
+# new_token OPTIONS...: a token made on rpnode01, handed to rpnode04's
+# /root/token (0600) through a pipe.
+new_token() {
+	node_exec rpnode01 pihpc join token "$@" 2>/dev/null |
+		node_exec rpnode04 sh -c "umask 077 && cat >/root/token"
+}
+
+test_expect_success 'cluster of filenode01, rpnode01, rpnode02 and rpnode04 boots' '
+	cluster_up filenode01 rpnode01 rpnode02 rpnode04
+'
+cluster_is_up && node_leader rpnode04 >/dev/null 2>&1 && test_set_prereq UP
+
+test_expect_success UP 'rpnode02: apt install pihpc-compute before any controller exists' '
+	node_apt_update rpnode02 && node_apt_install rpnode02 pihpc-compute
+'
+
+test_expect_success UP 'rpnode02: the join service keeps trying, and says why' '
+	for _ in $(seq 60); do
+		node_exec rpnode02 pihpc node status >out &&
+		grep -qx "state=unreachable" out && break
+		sleep 1
+	done &&
+	cat out &&
+	grep -x "state=unreachable" out &&
+	grep -x "mode=token" out &&
+	grep "^reason=.*rpnode01" out &&
+	node_exec rpnode02 systemctl is-active pihpc-join-node.service >out || true &&
+	echo activating >expect &&
+	test_cmp expect out &&
+	test_must_fail node_exec rpnode02 test -e /var/lib/pihpc/munge.key.orig
+'
+
+for r in filenode01:pihpc-storage rpnode01:pihpc-master; do
+	n=${r%%:*} p=${r#*:}
+	test_expect_success UP "$n: apt install $p" "
+		node_apt_update $n && node_apt_install $n $p
+	"
+done
+
+test_expect_success UP 'rpnode02 joins by itself once the controller is up' '
+	wait_idle rpnode01 rpnode02 &&
+	node_exec rpnode02 pihpc node status >out &&
+	grep -x "state=joined" out &&
+	test "$(key_sum rpnode02)" = "$(key_sum rpnode01)" &&
+	test "$(node_exec_timeout 60 rpnode01 srun -w rpnode02 hostname)" = rpnode02
+'
+
+test_expect_success UP 'the controller logged the join, without the token' '
+	node_exec rpnode01 journalctl -q -o cat -u "pihpc-join@*" >log &&
+	cat log &&
+	grep -q "rpnode02.*joined" log &&
+	! grep -qF "$(pihpc_join_token)" log
+'
+
+test_expect_success UP 'intruder: no munge key on the share' '
+	node_exec rpnode04 find /nfs -name "munge*" >out &&
+	test_must_be_empty out &&
+	key_sum rpnode04 >before
+'
+
+test_expect_success UP 'intruder: a wrong token is refused (exit 3) and nothing changes' '
+	od -An -tx1 -N32 /dev/urandom | tr -d " \n" |
+		node_exec rpnode04 sh -c "umask 077 && cat >/root/token" &&
+	test_expect_code 3 node_exec rpnode04 pihpc node join --token-file /root/token \
+		--server 10.0.0.2 2>err &&
+	cat err &&
+	grep "^pihpc: error: .*token" err &&
+	test "$(key_sum rpnode04)" = "$(cat before)"
+'
+
+test_expect_success UP 'intruder: a request without approval waits (exit 5) and gets nothing' '
+	test_expect_code 5 node_exec rpnode04 pihpc node join --request --server 10.0.0.2 2>err &&
+	cat err &&
+	node_exec rpnode01 pihpc node pending >out &&
+	cat out &&
+	grep "^rpnode04 .* pending$" out &&
+	test "$(key_sum rpnode04)" = "$(cat before)"
+'
+
+test_expect_success UP 'intruder: its forged credentials are refused by the cluster' '
+	node_exec rpnode04 munge -n >cred &&
+	test_must_fail node_exec rpnode01 unmunge <cred &&
+	test_must_fail node_exec rpnode02 unmunge <cred &&
+	printf "ClusterName=raspi-hpc-cluster\nSlurmctldHost=rpnode01(10.0.0.2)\nAuthType=auth/munge\n" |
+		node_exec rpnode04 sh -c "mkdir -p /etc/slurm && cat >/etc/slurm/slurm.conf" &&
+	test_must_fail node_exec_timeout 60 rpnode04 sinfo -h -N >out 2>&1 &&
+	cat out &&
+	! grep -q "rpnode0[12]" out
+'
+
+test_expect_success UP 'an expired token is refused (exit 3), saying so' '
+	new_token --ttl 1s &&
+	sleep 2 &&
+	test_expect_code 3 node_exec rpnode04 pihpc node join --token-file /root/token \
+		--server 10.0.0.2 2>err &&
+	cat err &&
+	grep "expired" err &&
+	test "$(key_sum rpnode04)" = "$(cat before)"
+'
+
+test_expect_success UP 'a right token joins; used once, it is used up' '
+	new_token --uses 1 &&
+	node_exec rpnode04 pihpc node join --token-file /root/token --server 10.0.0.2 >out &&
+	cat out &&
+	grep "^joined cluster " out &&
+	test "$(key_sum rpnode04)" = "$(key_sum rpnode01)" &&
+	test_expect_code 3 node_exec rpnode04 pihpc node join --token-file /root/token \
+		--server 10.0.0.2 2>err &&
+	cat err &&
+	grep "used up" err
+'
+
+test_done
