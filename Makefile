@@ -106,8 +106,8 @@ check:
 
 check-all: check-unit lint-c check-shell check-lint check-fuzz check-suites
 
-# check-fresh and check-cluster: one lane per release, the lanes side by
-# side (tests/suites.sh).
+# check-fresh, check-piuparts and check-cluster: one lane per release, the
+# lanes side by side (tests/suites.sh).
 check-suites: deb
 	CLUSTER_TESTS="$(CLUSTER_TESTS)" tests/suites.sh $(REPO) $(SUITES)
 
@@ -151,8 +151,8 @@ check-cluster: deb
 check-fresh: deps
 	tests/fresh/check-fresh.sh $(SUITES)
 
-# piuparts on each package in clean chroots of every suite.  Not yet part
-# of "make check": the role packages do not pass it yet (README).
+# piuparts on each package in clean chroots of every suite: install,
+# purge, and the upgrade from the previous release.
 check-piuparts: deb
 	tests/qa/piuparts.sh $(REPO) $(SUITES)
 

@@ -1,8 +1,9 @@
 #!/bin/bash
 # tests/suites.sh REPO SUITE... - the release-dependent tests of "make check",
 # one lane per Debian release, the lanes side by side:
-#   check-fresh (the README's set-up in a pristine container), then the
-#   cluster tests on nodes of that release.
+#   check-fresh (the README's set-up in a pristine container), piuparts
+#   on each package in clean chroots of that release, then the cluster
+#   tests on nodes of that release.
 # The lanes spend most of their time waiting for apt, dpkg and booting
 # nodes, so two of them share two cores well.  Each lane writes its own log
 # (build/check-SUITE.log); both are printed whole, one after the other, when
@@ -29,6 +30,8 @@ lane() {
 	local suite=$1 rc=0
 	echo "==== $suite: check-fresh"
 	"$TOP/tests/fresh/check-fresh.sh" "$suite" || rc=1
+	echo "==== $suite: piuparts"
+	"$TOP/tests/qa/piuparts.sh" "$REPO" "$suite" || rc=1
 	echo "==== $suite: cluster tests"
 	# shellcheck disable=SC2086 # a list of test files
 	PIHPC_REPO=$REPO PIHPC_SUITE=$suite prove -v $CLUSTER_TESTS || rc=1

@@ -77,6 +77,15 @@ test_expect_success UP 'the controller logged the join, without the token' '
 	! grep -qF "$(pihpc_join_token)" log
 '
 
+test_expect_success UP 'intruder: root on its own machine, with pihpc-common, munge and Slurm, not the token' '
+	node_debconf_set rpnode04 \
+		"pihpc-master pihpc-master/join-token password " \
+		"pihpc-compute pihpc-compute/join-token password " &&
+	node_apt_update rpnode04 &&
+	node_apt_install rpnode04 pihpc-common munge slurm-client &&
+	node_exec rpnode04 systemctl is-active munge.service
+'
+
 test_expect_success UP 'intruder: no munge key on the share' '
 	node_exec rpnode04 find /nfs -name "munge*" >out &&
 	test_must_be_empty out &&
@@ -87,14 +96,14 @@ test_expect_success UP 'intruder: a wrong token is refused (exit 3) and nothing 
 	od -An -tx1 -N32 /dev/urandom | tr -d " \n" |
 		node_exec rpnode04 sh -c "umask 077 && cat >/root/token" &&
 	test_expect_code 3 node_exec rpnode04 pihpc node join --token-file /root/token \
-		--server 10.0.0.2 2>err &&
+		--server 10.0.0.1 2>err &&
 	cat err &&
 	grep "^pihpc: error: .*token" err &&
 	test "$(key_sum rpnode04)" = "$(cat before)"
 '
 
 test_expect_success UP 'intruder: a request without approval waits (exit 5) and gets nothing' '
-	test_expect_code 5 node_exec rpnode04 pihpc node join --request --server 10.0.0.2 2>err &&
+	test_expect_code 5 node_exec rpnode04 pihpc node join --request --server 10.0.0.1 2>err &&
 	cat err &&
 	node_exec rpnode01 pihpc node pending >out &&
 	cat out &&
@@ -106,7 +115,7 @@ test_expect_success UP 'intruder: its forged credentials are refused by the clus
 	node_exec rpnode04 munge -n >cred &&
 	test_must_fail node_exec rpnode01 unmunge <cred &&
 	test_must_fail node_exec rpnode02 unmunge <cred &&
-	printf "ClusterName=raspi-hpc-cluster\nSlurmctldHost=rpnode01(10.0.0.2)\nAuthType=auth/munge\n" |
+	printf "ClusterName=raspi-hpc-cluster\nSlurmctldHost=rpnode01(10.0.0.1)\nAuthType=auth/munge\n" |
 		node_exec rpnode04 sh -c "mkdir -p /etc/slurm && cat >/etc/slurm/slurm.conf" &&
 	test_must_fail node_exec_timeout 60 rpnode04 sinfo -h -N >out 2>&1 &&
 	cat out &&
@@ -117,7 +126,7 @@ test_expect_success UP 'an expired token is refused (exit 3), saying so' '
 	new_token --ttl 1s &&
 	sleep 2 &&
 	test_expect_code 3 node_exec rpnode04 pihpc node join --token-file /root/token \
-		--server 10.0.0.2 2>err &&
+		--server 10.0.0.1 2>err &&
 	cat err &&
 	grep "expired" err &&
 	test "$(key_sum rpnode04)" = "$(cat before)"
@@ -125,12 +134,12 @@ test_expect_success UP 'an expired token is refused (exit 3), saying so' '
 
 test_expect_success UP 'a right token joins; used once, it is used up' '
 	new_token --uses 1 &&
-	node_exec rpnode04 pihpc node join --token-file /root/token --server 10.0.0.2 >out &&
+	node_exec rpnode04 pihpc node join --token-file /root/token --server 10.0.0.1 >out &&
 	cat out &&
 	grep "^joined cluster " out &&
 	test "$(key_sum rpnode04)" = "$(key_sum rpnode01)" &&
 	test_expect_code 3 node_exec rpnode04 pihpc node join --token-file /root/token \
-		--server 10.0.0.2 2>err &&
+		--server 10.0.0.1 2>err &&
 	cat err &&
 	grep "used up" err
 '

@@ -72,6 +72,11 @@ previous_build() {
 	cur=$(dpkg-parsechangelog -l "$TOP/debian/changelog" -S Version)
 	git -C "$TOP" rev-parse --verify -q HEAD >/dev/null ||
 		die "not a git clone: no previous build to upgrade from"
+	# A shallow clone (as CI systems make) lacks the previous release.
+	if [ "$(git -C "$TOP" rev-parse --is-shallow-repository)" = true ]; then
+		git -C "$TOP" fetch -q --unshallow ||
+			die "a shallow clone, and its origin cannot give the history: no previous build"
+	fi
 	# The commit that added the newest changelog entry: the oldest one
 	# whose changelog already has this version on top.
 	for c in $(git -C "$TOP" log --format=%H -- debian/changelog); do
@@ -81,7 +86,7 @@ previous_build() {
 	done
 	[ -n "$bump" ] || die "the version $cur of debian/changelog is not committed"
 	prev=$(git -C "$TOP" rev-parse --verify -q "$bump^") ||
-		die "the history before $bump is missing (a shallow clone?): no previous build"
+		die "the history before $bump is missing: no previous build"
 	dir=$TOP/build/prev-$(git -C "$TOP" rev-parse --short "$prev")
 	mkdir -p "$TOP/build"
 	# One build for the lanes of several releases running at once.
