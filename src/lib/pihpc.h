@@ -18,6 +18,7 @@
 #include "error.h"
 #include "file.h"
 #include "hostlist.h"
+#include "json.h"
 #include "join.h"
 #include "joinmsg.h"
 #include "jointoken.h"
