@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "db.h"
 #include "dirs.h"
+#include "doctorparse.h"
 #include "error.h"
 #include "file.h"
 #include "hostlist.h"
