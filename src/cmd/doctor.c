@@ -57,9 +57,10 @@ cmd_doctor(int argc, char **argv, const struct pihpc_ctx *ctx)
 	}
 	if (optind < argc)
 		usage_die(DOCTOR_USAGE, _("too many arguments"));
-	/* drain reasons are read by everyone in the cluster: in English */
+	/* drain reasons are read by everyone in the cluster: in English;
+	 * "C", since gettext still follows LANGUAGE under C.UTF-8 */
 	if (health)
-		(void)setlocale(LC_MESSAGES, "C.UTF-8");
+		(void)setlocale(LC_MESSAGES, "C");
 	if (pihpc_short_hostname(ctx, &host, err, sizeof(err)) < 0)
 		die("%s", err);
 	load_conf_or_die(ctx, &conf);

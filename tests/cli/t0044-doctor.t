@@ -64,6 +64,15 @@ test_expect_success 'storage node, all well: exit 0, skips say why' '
 	test_cmp expect out
 '
 
+# "cannot run" is translated: a missing program must still count as
+# missing, not as one that failed.
+test_expect_success 'storage node in Korean: a missing vcgencmd is still a skip' '
+	env LANGUAGE=ko LC_ALL=C.UTF-8 PIHPC_LOCALEDIR="$PIHPC_TEST_LOCALEDIR" \
+		PATH="$PWD/bin" "$PIHPC" --root fs doctor >out &&
+	grep "^skip  pi  " out &&
+	grep "^skip  clock  " out
+'
+
 test_expect_success 'only warnings: exit 3, each with its fix' '
 	echo "10.0.0.3 filenode01" >fs/etc/hosts &&
 	test_expect_code 3 doctor --root fs doctor >out &&
