@@ -13,6 +13,9 @@
 #include "i18n.h"
 
 #define BLANKS " \t"
+/* What isspace() takes, the line end aside: the separators of the
+ * resolver's hosts file and of files edited with CR LF line ends. */
+#define SPACES " \t\r\v\f"
 
 /* Room for the words of a line we care about. */
 #define MAX_FIELDS 64
@@ -36,21 +39,22 @@ _line(const char **p, const char **start)
 }
 
 /*
- * Split [s] ([n] bytes) at blanks into at most [max] fields; returns how
- * many (fields beyond [max] are ignored).
+ * Split [s] ([n] bytes) at the characters of [seps] into at most [max]
+ * fields; returns how many (fields beyond [max] are ignored).
  */
 static size_t
-_fields(const char *s, size_t n, const char **f, size_t *fl, size_t max)
+_fields(const char *s, size_t n, const char *seps, const char **f,
+	size_t *fl, size_t max)
 {
 	size_t i = 0, nf = 0;
 
 	while (i < n && nf < max) {
-		while (i < n && strchr(BLANKS, s[i]))
+		while (i < n && strchr(seps, s[i]))
 			i++;
 		if (i == n)
 			break;
 		f[nf] = s + i;
-		while (i < n && !strchr(BLANKS, s[i]))
+		while (i < n && !strchr(seps, s[i]))
 			i++;
 		fl[nf] = (size_t)(s + i - f[nf]);
 		nf++;
@@ -167,7 +171,8 @@ pihpc_mountinfo_find(const char *text, const char *path,
 		const char *f[MAX_FIELDS];
 		size_t fl[MAX_FIELDS], n = _line(&p, &line), nf, i;
 
-		nf = _fields(line, n, f, fl, MAX_FIELDS);
+		/* the kernel escapes blanks in paths; a CR is part of one */
+		nf = _fields(line, n, BLANKS, f, fl, MAX_FIELDS);
 		/* id parent dev root point opts [optional...] - type source super */
 		if (nf < 9)
 			continue;
@@ -229,7 +234,7 @@ pihpc_slurmconf_real_memory(const char *text, const char *host,
 
 		if (hash)
 			n = (size_t)(hash - line);
-		nf = _fields(line, n, f, fl, MAX_FIELDS);
+		nf = _fields(line, n, SPACES, f, fl, MAX_FIELDS);
 		if (!nf || !_has_key(f[0], fl[0], "NodeName="))
 			continue;
 		for (i = 1; i < nf; i++)
@@ -272,7 +277,8 @@ pihpc_slurmd_env_real_memory(const char *text, unsigned long *mib)
 			;
 		if (n - b < kl || strncmp(line + b, key, kl))
 			continue;
-		nf = _fields(line + b + kl, n - b - kl, f, fl, MAX_FIELDS);
+		nf = _fields(line + b + kl, n - b - kl, SPACES, f, fl,
+			     MAX_FIELDS);
 		for (i = 0; i < nf; i++) {
 			/* --conf "Sockets=1 ... RealMemory=3680 ..." */
 			const char *w = f[i];
@@ -528,12 +534,11 @@ pihpc_etc_hosts_lookup(const char *text, const char *name,
 
 		if (hash)
 			n = (size_t)(hash - line);
-		nf = _fields(line, n, f, fl, MAX_FIELDS);
+		nf = _fields(line, n, SPACES, f, fl, MAX_FIELDS);
 		for (i = 1; i < nf; i++) {
 			if (fl[i] == strlen(name) &&
 			    !strncasecmp(f[i], name, fl[i])) {
 				strbuf_add(addr, f[0], fl[0]);
-				strbuf_trim(addr);
 				return 1;
 			}
 		}

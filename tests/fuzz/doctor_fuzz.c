@@ -7,7 +7,7 @@
  * (mountinfo, slurm.conf, slurmd.env, vcgencmd, chronyc, slurmd -V,
  * scontrol, /etc/hosts).  Properties:
  *   - a mount found at KEY has KEY as its mount point; no field found
- *     anywhere holds a line break;
+ *     anywhere holds a line break, but for what mountinfo escapes;
  *   - numbers stay within the bounds the parsers promise;
  *   - pihpc_json_str() of TEXT is one valid JSON string (checked by a
  *     small validator below);
@@ -130,9 +130,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (pihpc_mountinfo_find(text, key, &m)) {
 		FUZZ_ASSERT(!strcmp(m.point.buf, key), "mount at '%s' for '%s'",
 			    m.point.buf, key);
+		/* the source may hold a decoded \012; the rest is raw */
 		FUZZ_ASSERT(_one_line(&m.opts) && _one_line(&m.fstype) &&
-			    _one_line(&m.source) && _one_line(&m.super) &&
-			    m.fstype.len, "a field of the mount spans lines");
+			    _one_line(&m.super) && m.fstype.len,
+			    "a field of the mount spans lines");
 	}
 	(void)pihpc_mount_has_opt(text, key);
 	(void)pihpc_slurmconf_real_memory(text, key, &mib);
@@ -153,7 +154,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (pihpc_scontrol_config_value(text, key, &sb))
 		FUZZ_ASSERT(_one_line(&sb), "value spans lines");
 	if (pihpc_etc_hosts_lookup(text, key, &sb))
-		FUZZ_ASSERT(sb.len && _one_line(&sb) && !strpbrk(sb.buf, " \t#"),
+		FUZZ_ASSERT(sb.len && _one_line(&sb) && !strpbrk(sb.buf, " \t\r\v\f#"),
 			    "address '%s'", sb.buf);
 	if (pihpc_node_drain_state(text, &drained, &sb) == 0)
 		FUZZ_ASSERT(_one_line(&sb), "reason spans lines");

@@ -393,6 +393,10 @@ test_parse_hosts(void **state)
 	assert_int_equal(pihpc_etc_hosts_lookup(hosts, "10.0.0.4", &a), 0);
 	assert_int_equal(pihpc_etc_hosts_lookup(hosts, "controller", &a), 0);
 	assert_int_equal(pihpc_etc_hosts_lookup(hosts, "", &a), 0);
+	/* a file edited with CR LF line ends; a lone CR is no address */
+	assert_int_equal(pihpc_etc_hosts_lookup("10.0.0.3 filenode01\r\n", "filenode01", &a), 1);
+	assert_string_equal(a.buf, "10.0.0.3");
+	assert_int_equal(pihpc_etc_hosts_lookup("\r x\n", "x", &a), 0);
 	strbuf_release(&a);
 }
 
