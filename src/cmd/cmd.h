@@ -30,6 +30,7 @@ int cmd_cmdline(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_config(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_db(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_dirs(int argc, char **argv, const struct pihpc_ctx *ctx);
+int cmd_doctor(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_exports(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_fstab(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_hostlist(int argc, char **argv, const struct pihpc_ctx *ctx);

@@ -73,6 +73,7 @@ static const struct key_def keys[PIHPC_NKEYS] = {
 	{ "accounting_users", "pi", _v_users },
 	{ "accounting_user_limits", "cpu=4,mem=1gb", _v_tres },
 	{ "master_is_compute", "yes", _v_yesno },
+	{ "health_check", "no", _v_yesno },
 };
 
 /*****************************************************************************

@@ -115,6 +115,17 @@ pihpc_render_vars(const struct pihpc_conf *c, struct pihpc_vars *v)
 		    pihpc_conf_get(c, PIHPC_PARTITION_DEF_MEM_PER_CPU));
 	pihpc_vars_set(v, "PARTITIONS", sb.buf);
 
+	strbuf_reset(&sb);
+	if (pihpc_conf_yes(c, PIHPC_HEALTH_CHECK))
+		strbuf_addf(&sb,
+			    "HealthCheckProgram=%s\n"
+			    "HealthCheckInterval=300\n"
+			    "HealthCheckNodeState=ANY",
+			    PIHPC_HEALTHCHECK_PROGRAM);
+	else
+		strbuf_addstr(&sb, "# Off: health_check = no in cluster.conf.");
+	pihpc_vars_set(v, "HEALTH_CHECK_LINES", sb.buf);
+
 	strlist_clear(&nodes);
 	strbuf_release(&name);
 	strbuf_release(&sb);

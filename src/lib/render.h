@@ -16,6 +16,8 @@
 #include "strbuf.h"
 
 #define PIHPC_TEMPLATE_DIR "/usr/share/pihpc/conf"
+/* Slurm's HealthCheckProgram: runs "pihpc doctor --health" (pihpc-common). */
+#define PIHPC_HEALTHCHECK_PROGRAM "/usr/libexec/pihpc/healthcheck"
 
 /* Name/value pairs for the placeholders. */
 struct pihpc_vars {

@@ -153,9 +153,9 @@ _add_first_line(char *err, size_t errlen, const struct strbuf *errout)
  *****************************************************************************/
 
 int
-pihpc_run_capture(char *const argv[], const char *in, size_t inlen,
-		  struct strbuf *out, struct strbuf *errout,
-		  char *err, size_t errlen)
+pihpc_run_capture_ran(char *const argv[], const char *in, size_t inlen,
+		      struct strbuf *out, struct strbuf *errout,
+		      char *err, size_t errlen)
 {
 	/* parent ends: stdin writer, stdout reader, stderr reader */
 	int fds[3] = { -1, -1, -1 }, child[3] = { -1, -1, -1 };
@@ -228,6 +228,7 @@ pihpc_run_capture(char *const argv[], const char *in, size_t inlen,
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		rc = 0;
 	} else {
+		rc = 1;
 		if (WIFEXITED(status))
 			(void)pihpc_err(err, errlen,
 					_("'%s' failed with exit status %d"),
@@ -251,4 +252,13 @@ out:
 	strbuf_release(&sink_out);
 	strbuf_release(&sink_err);
 	return rc;
+}
+
+int
+pihpc_run_capture(char *const argv[], const char *in, size_t inlen,
+		  struct strbuf *out, struct strbuf *errout,
+		  char *err, size_t errlen)
+{
+	return pihpc_run_capture_ran(argv, in, inlen, out, errout, err,
+				     errlen) ? -1 : 0;
 }

@@ -27,4 +27,14 @@ int pihpc_run_capture(char *const argv[], const char *in, size_t inlen,
 		      struct strbuf *out, struct strbuf *errout,
 		      char *err, size_t errlen);
 
+/*
+ * As pihpc_run_capture(), but 1 instead of -1 when the program ran and
+ * did not exit with status 0: a caller can tell a program that could not
+ * be run at all (not installed: -1) from one that failed, whatever the
+ * language of the messages in [err].
+ */
+int pihpc_run_capture_ran(char *const argv[], const char *in, size_t inlen,
+			  struct strbuf *out, struct strbuf *errout,
+			  char *err, size_t errlen);
+
 #endif /* PIHPC_RUN_H */

@@ -20,15 +20,11 @@ _real_run(void *data, char *const argv[], const char *in, size_t inlen,
 	int rc;
 
 	(void)data;
-	rc = pihpc_run_capture(argv, in, inlen, out ? out : &sink_out,
-			       errout ? errout : &sink_err, err, errlen);
+	rc = pihpc_run_capture_ran(argv, in, inlen, out ? out : &sink_out,
+				   errout ? errout : &sink_err, err, errlen);
 	strbuf_release(&sink_out);
 	strbuf_release(&sink_err);
-	if (rc == 0)
-		return 0;
-	/* pihpc_run_capture() says "cannot run/wait ..." when the program
-	 * did not run to its end, "'prog' failed ..." when it did */
-	return !strncmp(err, "cannot ", 7) ? -1 : 1;
+	return rc;
 }
 
 static void

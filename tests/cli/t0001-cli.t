@@ -14,7 +14,7 @@ test_expect_success 'binary is built' '
 test_expect_success '--help lists the commands' '
 	"$PIHPC" --help >out &&
 	grep "^usage: pihpc \[--root DIR\] COMMAND \[ARGS\]$" out &&
-	for c in block config dirs hostlist hosts munge node render user; do
+	for c in block config dirs doctor hostlist hosts munge node render user; do
 		grep "^  $c " out || return 1
 	done
 '
@@ -43,7 +43,7 @@ test_expect_success 'no command: exit 2' '
 	grep "^pihpc: error: missing command$" err
 '
 
-for cmd in block config dirs hostlist hosts munge node render user; do
+for cmd in block config dirs doctor hostlist hosts munge node render user; do
 	for opt in -h --help; do
 		test_expect_success "$cmd $opt prints usage on stdout" '
 			"$PIHPC" $cmd $opt >out 2>err &&

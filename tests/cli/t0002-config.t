@@ -83,7 +83,7 @@ test_expect_success 'config check of a good file is silent' '
 
 test_expect_success 'config dump lists every key' '
 	"$PIHPC" --root root config dump >out &&
-	test "$(wc -l <out)" = 22 &&
+	test "$(wc -l <out)" = 23 &&
 	grep "^slurm_uid = 152$" out &&
 	grep "^nfs_exports = /home(rw,sync,root_squash,no_subtree_check) /nfs(rw,sync,root_squash,no_subtree_check)$" out
 '

@@ -63,7 +63,8 @@ test_static_compute(void **state)
 		"compute_nodes = rpnode[01-03],bignode1\n"
 		"cluster_name = lab\n"
 		"partition = work\n"
-		"partition_default_time = 30\n",
+		"partition_default_time = 30\n"
+		"health_check = yes\n",
 		"compute", "static");
 }
 

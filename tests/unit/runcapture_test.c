@@ -81,6 +81,33 @@ test_cannot_run(void **state)
 	strbuf_release(&out);
 }
 
+/* Not run, failed, passed: told apart by the code, not the message. */
+static void
+test_ran_codes(void **state)
+{
+	char *missing[] = { (char *)"/nonexistent/prog", NULL };
+	char *fails[] = { (char *)"false", NULL };
+	char *passes[] = { (char *)"true", NULL };
+	struct pihpc_runner r;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(pihpc_run_capture_ran(missing, NULL, 0, NULL, NULL,
+					       err, sizeof(err)), -1);
+	assert_int_equal(pihpc_run_capture_ran(fails, NULL, 0, NULL, NULL,
+					       err, sizeof(err)), 1);
+	assert_string_equal(err, "'false' failed with exit status 1");
+	assert_int_equal(pihpc_run_capture(fails, NULL, 0, NULL, NULL, err,
+					   sizeof(err)), -1);
+	assert_int_equal(pihpc_run_capture_ran(passes, NULL, 0, NULL, NULL,
+					       err, sizeof(err)), 0);
+	pihpc_runner_init(&r);
+	assert_int_equal(r.run(r.data, missing, NULL, 0, NULL, NULL, err,
+			       sizeof(err)), -1);
+	assert_int_equal(r.run(r.data, fails, NULL, 0, NULL, NULL, err,
+			       sizeof(err)), 1);
+}
+
 int
 main(void)
 {
@@ -89,6 +116,7 @@ main(void)
 		cmocka_unit_test(test_failure_reports_first_error_line),
 		cmocka_unit_test(test_stdin_is_dev_null_and_ignored_input),
 		cmocka_unit_test(test_cannot_run),
+		cmocka_unit_test(test_ran_codes),
 	};
 
 	return cmocka_run_group_tests_name("runcapture", tests, NULL, NULL);
