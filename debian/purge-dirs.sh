@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # pihpc_purge_dirs: on purge, the directories pihpc made for this package
 # (the maintainer library noted them in created-dirs.PACKAGE) go again.
 # Slurm's spool state goes whole; the others (exported directories, mount
