@@ -41,7 +41,8 @@ install: all
 	done
 	install -D -m 0644 units/pihpc-repo.service $(DESTDIR)$(unitdir)/pihpc-repo.service
 	install -m 0644 units/pihpc-join.socket units/pihpc-join@.service \
-	  units/pihpc-join-node.service $(DESTDIR)$(unitdir)/
+	  units/pihpc-join-node.service units/pihpc-join-check.service \
+	  units/pihpc-join-check.timer $(DESTDIR)$(unitdir)/
 	install -d $(DESTDIR)$(prefix)/share/pihpc/sh
 	install -m 0644 postinst-helpers/*.sh $(DESTDIR)$(prefix)/share/pihpc/sh/
 

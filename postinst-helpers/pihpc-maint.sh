@@ -506,6 +506,8 @@ _pihpc_apply_compute() {
 	if pihpc_booted; then
 		pihpc_systemd_reload
 		_pihpc_restart_nowait pihpc-join-node.service
+		# Now and then: a new key of the controller reaches the node.
+		deb-systemd-invoke start pihpc-join-check.timer
 	fi
 }
 

@@ -17,7 +17,7 @@
 #include "cmd.h"
 
 #define NODE_USAGE \
-	"pihpc node detect [--conf] | join [--timeout SEC] [--name NAME] | join --token-file FILE|--request|--service [--server HOST[:PORT]] [--timeout SEC] [--name NAME] | token [--file FILE] | leave [--name NAME] | status | pending | approve NAME | reject NAME"
+	"pihpc node detect [--conf] | join [--timeout SEC] [--name NAME] | join --token-file FILE|--request|--service|--recheck [--server HOST[:PORT]] [--timeout SEC] [--name NAME] | token [--file FILE] | leave [--name NAME] | status | pending | approve NAME | reject NAME"
 
 /* Seconds to wait for the controller's join service by default. */
 #define JOIN_TIMEOUT 15
@@ -52,6 +52,11 @@ static const char node_help[] =
 	   "                      up to 1 min) until the node joined or was\n"
 	   "                      refused; nothing to do once the cluster's key is\n"
 	   "                      in place, unless the token file is newer\n"
+	   "  -R, --recheck       what pihpc-join-check.timer runs on a node that\n"
+	   "                      joined with a token: join once more, so that a\n"
+	   "                      new key of the controller (reinstalled, or a\n"
+	   "                      key rotated) reaches the node; a refusal or an\n"
+	   "                      unreachable controller changes nothing\n"
 	   "Exit codes: 0 joined, 1 error, 3 token refused (wrong, expired, used\n"
 	   "up) or request rejected, 4 controller unreachable or busy: retry\n"
 	   "later, 5 waiting for approval.\n"
@@ -181,6 +186,27 @@ _backoff(unsigned *pause)
 }
 
 /*
+ * 1 when the node's last join succeeded, with the status file's times in
+ * [st]; 0 otherwise (no join on record, or a failed one).
+ */
+static int
+_joined(const struct pihpc_ctx *ctx, struct stat *st)
+{
+	struct strbuf status = STRBUF_INIT, text = STRBUF_INIT;
+	char err[256];
+	int joined;
+
+	pihpc_path(ctx, PIHPC_JOIN_STATUS_FILE, &status);
+	joined = lstat(status.buf, st) == 0 &&
+		 pihpc_read_regular(status.buf, 4096, &text, err,
+				    sizeof(err)) == 0 &&
+		 !strncmp(text.buf, "state=joined\n", 13);
+	strbuf_release(&status);
+	strbuf_release(&text);
+	return joined;
+}
+
+/*
  * "--service" has nothing to do once the node has the cluster's key: its
  * last join succeeded (or, with no join on record, a release before the
  * join service installed the key and kept the host's own aside), and no
@@ -191,36 +217,36 @@ static int
 _service_done(const struct pihpc_ctx *ctx)
 {
 	struct strbuf status = STRBUF_INIT, tokf = STRBUF_INIT, orig = STRBUF_INIT;
-	struct strbuf text = STRBUF_INIT;
 	struct stat ss, ts;
 	int done;
 
 	pihpc_path(ctx, PIHPC_JOIN_STATUS_FILE, &status);
 	pihpc_path(ctx, PIHPC_JOIN_TOKEN_FILE, &tokf);
 	pihpc_path(ctx, PIHPC_MUNGE_KEY_ORIG, &orig);
-	if (lstat(status.buf, &ss) < 0) {
+	if (lstat(status.buf, &ss) < 0)
 		done = lstat(orig.buf, &ss) == 0 && lstat(tokf.buf, &ts) < 0;
-	} else {
-		char err[256];
-
-		done = pihpc_read_regular(status.buf, 4096, &text, err,
-					  sizeof(err)) == 0 &&
-		       !strncmp(text.buf, "state=joined\n", 13) &&
+	else
+		done = _joined(ctx, &ss) &&
 		       (lstat(tokf.buf, &ts) < 0 ||
 			ts.st_mtim.tv_sec < ss.st_mtim.tv_sec ||
 			(ts.st_mtim.tv_sec == ss.st_mtim.tv_sec &&
 			 ts.st_mtim.tv_nsec <= ss.st_mtim.tv_nsec));
-	}
 	strbuf_release(&status);
 	strbuf_release(&tokf);
 	strbuf_release(&orig);
-	strbuf_release(&text);
 	return done;
 }
 
+/* How "node join" with the join service runs. */
+enum join_mode {
+	JOIN_ONCE,	/* --token-file, --request: one attempt */
+	JOIN_SERVICE,	/* --service: until joined or refused */
+	JOIN_RECHECK	/* --recheck: once more, after a join with a token */
+};
+
 static int
 _key_join(const char *name, const char *server, const char *token_file,
-	  int request, int service, unsigned timeout,
+	  int request, enum join_mode mode, unsigned timeout,
 	  const struct pihpc_ctx *ctx)
 {
 	struct strbuf host = STRBUF_INIT;
@@ -242,21 +268,27 @@ _key_join(const char *name, const char *server, const char *token_file,
 	    strlen(name) > PIHPC_JOIN_NAME_MAX)
 		die(_("invalid node name '%s'"), name);
 	load_conf_or_die(ctx, &conf);
-	if (service) {
+	if (mode != JOIN_ONCE) {
 		const char *why = NULL;
+		struct stat st;
+		int has_token;
 
+		pihpc_path(ctx, PIHPC_JOIN_TOKEN_FILE, &tokpath);
+		has_token = access(tokpath.buf, F_OK) == 0;
 		if (!strcmp(pihpc_conf_get(&conf, PIHPC_CONTROLLER), name))
 			why = _("this node is the controller, whose munge key is its own; nothing to do\n");
-		else if (_service_done(ctx))
+		else if (mode == JOIN_SERVICE && _service_done(ctx))
 			why = _("this node has the cluster's munge key already; nothing to do\n");
+		else if (mode == JOIN_RECHECK && (!has_token || !_joined(ctx, &st)))
+			why = _("this node has not joined with a token; nothing to check\n");
 		if (why) {
 			(void)fputs(why, stdout);
 			pihpc_conf_release(&conf);
 			strbuf_release(&host);
+			strbuf_release(&tokpath);
 			return 0;
 		}
-		pihpc_path(ctx, PIHPC_JOIN_TOKEN_FILE, &tokpath);
-		if (access(tokpath.buf, F_OK) == 0)
+		if (has_token)
 			token_file = tokpath.buf;
 		else
 			request = 1;
@@ -267,6 +299,7 @@ _key_join(const char *name, const char *server, const char *token_file,
 	c.name = name;
 	c.now = (long long)time(NULL);
 	c.timeout = (int)timeout;
+	c.keep_status = mode == JOIN_RECHECK;
 	if (!request) {
 		_read_token(token_file, tok, sizeof(tok));
 		if (pihpc_join_token_syntax(tok, err, sizeof(err)) < 0) {
@@ -279,7 +312,8 @@ _key_join(const char *name, const char *server, const char *token_file,
 		unsigned s;
 
 		rc = pihpc_join_node(&c, &res, &done, err, sizeof(err));
-		if (!service || rc == 0 || res.outcome == PIHPC_JOIN_FAILED ||
+		if (mode != JOIN_SERVICE || rc == 0 ||
+		    res.outcome == PIHPC_JOIN_FAILED ||
 		    res.outcome == PIHPC_JOIN_REFUSED)
 			break;
 		s = _backoff(&pause);
@@ -298,7 +332,8 @@ _key_join(const char *name, const char *server, const char *token_file,
 	print_done(&done);
 	/* munged reads its key when it starts, and slurmd, which had no
 	 * valid credentials, registers once restarted after it. */
-	if (service && rc == 0 && done.nr && pihpc_ctx_is_real_root(ctx)) {
+	if (mode != JOIN_ONCE && rc == 0 && done.nr &&
+	    pihpc_ctx_is_real_root(ctx)) {
 		char *argv[] = { "systemctl", "--no-block", "restart",
 				 "munge.service", "slurmd.service", NULL };
 
@@ -308,6 +343,13 @@ _key_join(const char *name, const char *server, const char *token_file,
 	if (rc == 0) {
 		(void)printf(_("joined cluster '%s' (controller '%s')\n"), res.cluster,
 			     res.controller);
+	} else if (mode == JOIN_RECHECK) {
+		/* The node keeps the key it has: a one-use token is used
+		 * up by now, and the controller may be down for a while. */
+		(void)fflush(stdout);
+		(void)fprintf(stderr, _("pihpc: warning: %s; this node keeps its munge key\n"),
+			      err);
+		res.outcome = PIHPC_JOINED;
 	} else if (res.outcome == PIHPC_JOIN_PENDING) {
 		(void)fflush(stdout);
 		(void)fprintf(stderr,
@@ -448,17 +490,18 @@ cmd_node(int argc, char **argv, const struct pihpc_ctx *ctx)
 		{ "request", no_argument, NULL, 'r' },
 		{ "server", required_argument, NULL, 'S' },
 		{ "service", no_argument, NULL, 's' },
+		{ "recheck", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *verb = cmd_verb(argc, argv, NODE_USAGE, _(node_help));
 	const char *name = NULL, *bad = NULL, *token_file = NULL, *server = NULL;
 	unsigned long timeout = 60;
-	int c, conf = 0, request = 0, service = 0, timeout_set = 0;
+	int c, conf = 0, request = 0, service = 0, recheck = 0, timeout_set = 0;
 	int is_join = !strcmp(verb, "join");
 	char *end;
 
 	optind = 0;
-	while ((c = cmd_getopt(argc - 1, argv + 1, ":hcT:n:f:rS:s", opts,
+	while ((c = cmd_getopt(argc - 1, argv + 1, ":hcT:n:f:rS:sR", opts,
 			       NODE_USAGE, _(node_help))) != -1) {
 		if (c == 'c') {
 			conf = 1;
@@ -487,6 +530,9 @@ cmd_node(int argc, char **argv, const struct pihpc_ctx *ctx)
 		} else if (c == 's') {
 			service = 1;
 			bad = !is_join ? "--service" : bad;
+		} else if (c == 'R') {
+			recheck = 1;
+			bad = !is_join ? "--recheck" : bad;
 		}
 	}
 	if (strcmp(verb, "detect") && !is_join && strcmp(verb, "leave") &&
@@ -506,9 +552,9 @@ cmd_node(int argc, char **argv, const struct pihpc_ctx *ctx)
 	}
 	if (optind < argc - 1)
 		usage_die(NODE_USAGE, _("too many arguments"));
-	if ((token_file != NULL) + request + service > 1)
-		usage_die(NODE_USAGE, _("options '--token-file', '--request' and '--service' exclude each other"));
-	if (server && !token_file && !request && !service &&
+	if ((token_file != NULL) + request + service + recheck > 1)
+		usage_die(NODE_USAGE, _("options '--token-file', '--request', '--service' and '--recheck' exclude each other"));
+	if (server && !token_file && !request && !service && !recheck &&
 	    !getenv("PIHPC_JOIN_TOKEN"))
 		usage_die(NODE_USAGE, _("option '--server' needs '--token-file' or '--request'"));
 	if (!strcmp(verb, "detect")) {
@@ -521,9 +567,11 @@ cmd_node(int argc, char **argv, const struct pihpc_ctx *ctx)
 		return _token_save(token_file, ctx);
 	if (!strcmp(verb, "pending"))
 		return _pending(ctx);
-	if (is_join && (token_file || request || service ||
+	if (is_join && (token_file || request || service || recheck ||
 			getenv("PIHPC_JOIN_TOKEN")))
-		return _key_join(name, server, token_file, request, service,
+		return _key_join(name, server, token_file, request,
+				 service ? JOIN_SERVICE :
+				 recheck ? JOIN_RECHECK : JOIN_ONCE,
 				 timeout_set ? (unsigned)timeout : JOIN_TIMEOUT, ctx);
 	return _join_leave(verb, name, (unsigned)timeout, ctx);
 }

@@ -444,6 +444,8 @@ static void
 _status(const struct pihpc_join_client *c, const struct pihpc_join_result *res,
 	const char *reason)
 {
+	if (c->keep_status && res->outcome != PIHPC_JOINED)
+		return;
 	pihpc_join_status_write(c->ctx, c, res, reason);
 }
 

@@ -79,6 +79,7 @@ struct pihpc_join_client {
 	const char *token;	/* NULL: ask for an admin's approval */
 	long long now;
 	int timeout;		/* seconds to wait for the controller */
+	int keep_status;	/* a recheck: only a join is recorded */
 };
 
 /* What the join brought. */

@@ -166,7 +166,37 @@ test_expect_success ROOT 'node join --service: a refused token ends it at once (
 	! grep "trying again" err
 '
 
+# Each address may ask 10 times a minute; the tests from here on start
+# a new minute for 127.0.0.1.
+test_expect_success ROOT 'node join --recheck: a new key of the controller reaches the node' '
+	rm ctl/var/lib/pihpc/join/rate &&
+	cp admin.tok sv/etc/pihpc/join.token &&
+	touch -d "+2 minutes" sv/etc/pihpc/join.token &&
+	"$PIHPC" --root sv node join --service --server 127.0.0.1:$(cat port) --name sv1 >out &&
+	grep "^joined cluster " out &&
+	rm ctl/var/lib/pihpc/munge.key.sha256 &&
+	"$PIHPC" --root ctl munge key generate &&
+	! cmp -s ctl/etc/munge/munge.key sv/etc/munge/munge.key &&
+	"$PIHPC" --root sv node join --recheck --server 127.0.0.1:$(cat port) --name sv1 >out &&
+	grep "^updated .*munge.key" out &&
+	cmp ctl/etc/munge/munge.key sv/etc/munge/munge.key
+'
+
+test_expect_success ROOT 'node join --recheck: a refused token or no token changes nothing (exit 0)' '
+	cp sv/var/lib/pihpc/join/status status.before &&
+	echo 0000000000000000000000000000000000000000000000000000000000000001 >sv/etc/pihpc/join.token &&
+	"$PIHPC" --root sv node join --recheck --server 127.0.0.1:$(cat port) --name sv1 >out 2>err &&
+	grep "^pihpc: warning: .*; this node keeps its munge key$" err &&
+	cmp status.before sv/var/lib/pihpc/join/status &&
+	cmp ctl/etc/munge/munge.key sv/etc/munge/munge.key &&
+	rm sv/etc/pihpc/join.token &&
+	"$PIHPC" --root sv node join --recheck --server 127.0.0.1:$(cat port) --name sv1 >out &&
+	grep "nothing to check" out
+'
+
 test_expect_success ROOT 'node join --service: an unreachable controller is tried again, with a pause' '
+	cp admin.tok sv/etc/pihpc/join.token &&
+	touch -d "+5 minutes" sv/etc/pihpc/join.token &&
 	test_expect_code 124 timeout 4 "$PIHPC" --root sv node join --service --server 127.0.0.1:1 --name sv1 2>err &&
 	grep "^pihpc: .*; trying again in [5-7] s$" err
 '
@@ -178,6 +208,7 @@ test_expect_success ROOT 'stop the server' '
 # As pihpc-join.socket runs it (Accept=yes): one process per connection,
 # the connection on stdin.
 test_expect_success ROOT 'serve on a socket-activated connection' '
+	rm ctl/var/lib/pihpc/join/rate &&
 	"$PIHPC" --root ctl join token >tok3 2>/dev/null &&
 	for _ in 1 2 3 4 5; do
 		sport=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
@@ -215,7 +246,7 @@ test_expect_success 'node join: --server needs a token or --request; not both' '
 	test_expect_code 2 "$PIHPC" --root cn node join --server 127.0.0.1 2>err &&
 	grep "^pihpc: error: option '\''--server'\'' needs '\''--token-file'\'' or '\''--request'\''$" err &&
 	test_expect_code 2 "$PIHPC" --root cn node join --token-file admin.tok --request 2>err &&
-	grep "^pihpc: error: options '\''--token-file'\'', '\''--request'\'' and '\''--service'\'' exclude each other$" err
+	grep "^pihpc: error: options '\''--token-file'\'', '\''--request'\'', '\''--service'\'' and '\''--recheck'\'' exclude each other$" err
 '
 
 test_expect_success 'an unreachable controller: exit 4' '

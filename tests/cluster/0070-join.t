@@ -5,7 +5,8 @@ test_description='the join service: a compute node installed first, an intruder,
 Boots filenode01, rpnode01, rpnode02 and rpnode04.  The run'"'"'s join token is
 preseeded on every node, as an admin chooses one ahead of time.  rpnode02 gets
 pihpc-compute before the storage node and the controller exist, and joins by
-itself once they are installed, with no further command on it.  rpnode04 is
+itself once they are installed, with no further command on it; it gets
+the new key of a reinstalled controller the same way.  rpnode04 is
 root on the cluster network without the token: it finds no key on the share,
 is refused by the join service, and its credentials are refused.  Tokens the
 controller makes travel from node to node through pipes, never through the
@@ -142,6 +143,29 @@ test_expect_success UP 'a right token joins; used once, it is used up' '
 	test "$(key_sum rpnode04)" = "$(key_sum rpnode01)" &&
 	key_sum rpnode04 >before &&
 	refused_with "used up"
+'
+
+# The harness' clock for pihpc-join-check.timer: seconds, not minutes.
+test_expect_success UP 'rpnode02: the key check runs every 20 s (test harness only)' '
+	node_exec rpnode02 mkdir -p /etc/systemd/system/pihpc-join-check.timer.d &&
+	printf "[Timer]\nOnUnitInactiveSec=20s\nRandomizedDelaySec=0\n" |
+		node_exec rpnode02 sh -c "cat >/etc/systemd/system/pihpc-join-check.timer.d/zz-harness.conf" &&
+	node_exec rpnode02 systemctl daemon-reload &&
+	node_exec rpnode02 systemctl restart pihpc-join-check.timer
+'
+
+test_expect_success UP 'the controller is reinstalled from scratch, with a new munge key' '
+	key_sum rpnode01 >old.key &&
+	node_apt rpnode01 purge pihpc-master pihpc-common &&
+	pihpc_join_token_preseed rpnode01 &&
+	node_apt_install rpnode01 pihpc-master &&
+	test "$(key_sum rpnode01)" != "$(cat old.key)"
+'
+
+test_expect_success UP 'rpnode02 gets the new key by itself and runs jobs again' '
+	wait_idle rpnode01 rpnode02 &&
+	test "$(key_sum rpnode02)" = "$(key_sum rpnode01)" &&
+	test "$(node_exec_timeout 60 rpnode01 srun -w rpnode02 hostname)" = rpnode02
 '
 
 test_done

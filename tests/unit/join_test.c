@@ -86,7 +86,7 @@ _join(struct pair *p, const char *token, long long now,
       struct strbuf *log)
 {
 	struct pihpc_join_server srv = { &p->cctx, p->key.buf, "c1", "rpnode01", now, 5 };
-	struct pihpc_join_client cl = { &p->nctx, "rpnode01", "rpnode02", token, now, 5 };
+	struct pihpc_join_client cl = { &p->nctx, "rpnode01", "rpnode02", token, now, 5, 0 };
 	struct strlist done = STRLIST_INIT;
 	int sv[2], logp[2], status, rc;
 	pid_t pid;
