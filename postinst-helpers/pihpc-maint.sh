@@ -272,13 +272,18 @@ _pihpc_render_slurm() {
 # that its purge takes them away again if they are still empty.  A
 # directory that was there before stays.
 _pihpc_note_new_dirs() {
-	_list=/var/lib/pihpc/created-dirs.$1
+	_npkg=$1
 	shift
 	for _d in "$@"; do
-		[ ! -e "$_d" ] || continue
-		mkdir -p /var/lib/pihpc
-		grep -qxF "$_d" "$_list" 2>/dev/null || printf '%s\n' "$_d" >>"$_list"
+		[ -e "$_d" ] || _pihpc_note_dir "$_npkg" "$_d"
 	done
+}
+
+# Note directory $2 for the purge of package $1, once.
+_pihpc_note_dir() {
+	mkdir -p /var/lib/pihpc
+	grep -qxF "$2" "/var/lib/pihpc/created-dirs.$1" 2>/dev/null ||
+		printf '%s\n' "$2" >>"/var/lib/pihpc/created-dirs.$1"
 }
 
 # The paths of cluster.conf's nfs_exports, separated by blanks.
@@ -303,10 +308,7 @@ pihpc_note_old_dirs() (
 	set -f
 	for _d in $_dirs; do
 		[ -d "$_d" ] || continue
-		dpkg-query -S "$_d" >/dev/null 2>&1 && continue
-		mkdir -p /var/lib/pihpc
-		grep -qxF "$_d" "/var/lib/pihpc/created-dirs.$1" 2>/dev/null ||
-			printf '%s\n' "$_d" >>"/var/lib/pihpc/created-dirs.$1"
+		dpkg-query -S "$_d" >/dev/null 2>&1 || _pihpc_note_dir "$1" "$_d"
 	done
 )
 
