@@ -4,12 +4,13 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 
 #define MUNGE_USAGE \
-	"pihpc munge check [--socket PATH] | key generate|status"
-#define KEY_USAGE "pihpc munge key generate|status"
+	"pihpc munge check [--socket PATH] | key generate|rotate [--yes]|status"
+#define KEY_USAGE "pihpc munge key generate|rotate [--yes]|status"
 
 static const char munge_help[] =
 	N_("check: encode a MUNGE credential and decode it again through the\n"
@@ -24,6 +25,10 @@ static const char key_help[] =
 	N_("  generate   (controller) replace the host's key with a new random\n"
 	   "             cluster key, once: a marker in /var/lib/pihpc holds its\n"
 	   "             SHA-256\n"
+	   "  rotate     (controller) replace the cluster key with a new one now,\n"
+	   "             after saying what it interrupts and asking (-y, --yes:\n"
+	   "             do not ask); munged here restarts with it, and the\n"
+	   "             compute nodes fetch it within minutes\n"
 	   "  status     print the first 16 hex digits of the key's SHA-256, to\n"
 	   "             compare nodes\n"
 	   "\n"
@@ -35,20 +40,66 @@ static const char key_help[] =
  *  Private Functions
  *****************************************************************************/
 
+/* What a rotation interrupts, then the admin's go-ahead: 1 to go on. */
+static int
+_rotate_confirmed(int yes)
+{
+	char line[16];
+
+	(void)fputs(_("pihpc: the cluster's munge key is replaced now, and munged on this controller restarts with it.\n"
+		      "pihpc: each compute node that joined with a token it keeps (an admin's own, or one of several uses) gets the new key by itself within about 6 minutes (pihpc-join-check.timer), then restarts munge and slurmd.\n"
+		      "pihpc: until a node has it, its running jobs go on but cannot report their end to slurmctld (that waits until then), no new job starts on it, and Slurm commands there fail.\n"
+		      "pihpc: a node that joined by request, or with a token used up or revoked since, needs 'pihpc node join --token-file FILE' with a new token.\n"),
+		    stderr);
+	if (yes)
+		return 1;
+	if (!isatty(STDIN_FILENO))
+		die(_("not replacing the munge key without a go-ahead: run with --yes"));
+	(void)fputs(_("Replace the cluster's munge key now? [y/N] "), stderr);
+	if (!fgets(line, sizeof(line), stdin))
+		return 0;
+	return line[0] == 'y' || line[0] == 'Y';
+}
+
 static int
 _key(int argc, char **argv, const struct pihpc_ctx *ctx)
 {
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "yes", no_argument, NULL, 'y' },
+		{ NULL, 0, NULL, 0 }
+	};
 	const char *action = cmd_verb(argc, argv, KEY_USAGE, _(key_help));
 	struct strlist done = STRLIST_INIT;
 	char err[1024], fp[PIHPC_MUNGE_KEY_FP + 1];
 	struct strbuf path = STRBUF_INIT;
-	int i, rc;
+	int c, i, rc, yes = 0;
 
-	i = cmd_no_options(argc - 1, argv + 1, KEY_USAGE, _(key_help)) + 1;
+	optind = 0;
+	while ((c = cmd_getopt(argc - 1, argv + 1, ":hy", opts, KEY_USAGE,
+			       _(key_help))) != -1)
+		if (c == 'y')
+			yes = 1;
+	i = optind + 1;
 	if (i < argc)
 		usage_die(KEY_USAGE, _("too many arguments"));
+	if (yes && strcmp(action, "rotate"))
+		usage_die(KEY_USAGE, _("option '%s' is not for '%s'"), "--yes",
+			  action);
 	if (!strcmp(action, "generate")) {
 		rc = pihpc_munge_key_generate(ctx, &done, err, sizeof(err));
+	} else if (!strcmp(action, "rotate")) {
+		if (!_rotate_confirmed(yes)) {
+			(void)fputs(_("pihpc: nothing changed\n"), stderr);
+			return 1;
+		}
+		rc = pihpc_munge_key_rotate(ctx, &done, err, sizeof(err));
+		if (rc == 0 && pihpc_ctx_is_real_root(ctx)) {
+			char *restart[] = { "systemctl", "restart",
+					    "munge.service", NULL };
+
+			rc = pihpc_run(restart, err, sizeof(err));
+		}
 	} else if (!strcmp(action, "status")) {
 		rc = pihpc_munge_key_fingerprint(ctx, PIHPC_MUNGE_KEY, fp, err,
 						 sizeof(err));

@@ -219,13 +219,15 @@ out:
 	return rc;
 }
 
-/*****************************************************************************
- *  Public Functions
- *****************************************************************************/
-
-int
-pihpc_munge_key_generate(const struct pihpc_ctx *ctx, struct strlist *done,
-			 char *err, size_t errlen)
+/*
+ * The cluster key: unless [force], the key in place is kept when the
+ * marker says it is the cluster's; otherwise a new random key replaces
+ * it (the host's own, the first time, kept aside) and the marker records
+ * the new one.
+ */
+static int
+_key_make(const struct pihpc_ctx *ctx, int force, struct strlist *done,
+	  char *err, size_t errlen)
 {
 	struct strbuf path = STRBUF_INIT, marker = STRBUF_INIT;
 	struct pihpc_file_mode fm = { 0600, 0, 0, 0 };
@@ -243,13 +245,13 @@ pihpc_munge_key_generate(const struct pihpc_ctx *ctx, struct strlist *done,
 		match = _marker_matches(ctx, &k, err, errlen);
 		if (match < 0)
 			goto out;
-		if (match) {
+		if (match && !force) {
 			/* the cluster key: only its mode and owner may need care */
 			rc = _key_write(path.buf, &k, 0400, uid, gid, done, err,
 					errlen);
 			goto out;
 		}
-		if (_keep_original(ctx, &k, err, errlen) < 0)
+		if (!match && _keep_original(ctx, &k, err, errlen) < 0)
 			goto out;
 	} else if (errno != ENOENT && errno != EFBIG) {
 		goto out;
@@ -285,6 +287,24 @@ out:
 	strbuf_release(&path);
 	strbuf_release(&marker);
 	return rc;
+}
+
+/*****************************************************************************
+ *  Public Functions
+ *****************************************************************************/
+
+int
+pihpc_munge_key_generate(const struct pihpc_ctx *ctx, struct strlist *done,
+			 char *err, size_t errlen)
+{
+	return _key_make(ctx, 0, done, err, errlen);
+}
+
+int
+pihpc_munge_key_rotate(const struct pihpc_ctx *ctx, struct strlist *done,
+		       char *err, size_t errlen)
+{
+	return _key_make(ctx, 1, done, err, errlen);
 }
 
 int

@@ -36,6 +36,14 @@ int pihpc_munge_key_generate(const struct pihpc_ctx *ctx,
 			     struct strlist *done, char *err, size_t errlen);
 
 /*
+ * Controller: replace the cluster key with a new random one, whatever
+ * the key in place, and record it in the marker.  Nodes get it by joining
+ * again (pihpc-join-check.timer).
+ */
+int pihpc_munge_key_rotate(const struct pihpc_ctx *ctx, struct strlist *done,
+			   char *err, size_t errlen);
+
+/*
  * Controller: read the cluster key from [path] (used as given: it may be
  * a credential systemd passed in) into [buf] of [cap] bytes, [len] its
  * length.  Refused unless its SHA-256 is the one the marker

@@ -12,7 +12,7 @@ if test "$(id -u)" = 0; then test_set_prereq ROOT; fi
 for opt in -h --help; do
 	test_expect_success "munge key $opt prints usage on stdout" '
 		"$PIHPC" munge key $opt >out 2>err &&
-		grep "^usage: pihpc munge key generate|status$" out &&
+		grep -F "usage: pihpc munge key generate|rotate [--yes]|status" out &&
 		test_must_be_empty err
 	'
 done
@@ -21,7 +21,7 @@ test_expect_success 'munge key without an action: exit 2' '
 	test_expect_code 2 "$PIHPC" munge key 2>err &&
 	cat >expect <<-\EOF &&
 	pihpc: error: missing subcommand
-	usage: pihpc munge key generate|status
+	usage: pihpc munge key generate|rotate [--yes]|status
 	EOF
 	test_cmp expect err
 '
@@ -63,6 +63,27 @@ test_expect_success ROOT 'status: the same fingerprint where the key is the same
 	test_cmp expect ctl.out &&
 	echo "$fp  cn/etc/munge/munge.key" >expect &&
 	test_cmp expect cn.out
+'
+
+test_expect_success ROOT 'rotate without a go-ahead: says what it interrupts, changes nothing' '
+	cp -p ctl/etc/munge/munge.key key.before &&
+	test_expect_code 1 "$PIHPC" --root ctl munge key rotate </dev/null >out 2>err &&
+	grep "no new job starts on it" err &&
+	grep "^pihpc: error: not replacing the munge key without a go-ahead: run with --yes$" err &&
+	cmp key.before ctl/etc/munge/munge.key
+'
+
+test_expect_success ROOT 'rotate --yes: a new cluster key, recorded; the host key kept aside stays' '
+	cp ctl/var/lib/pihpc/munge.key.orig orig.before &&
+	"$PIHPC" --root ctl munge key rotate --yes >out 2>err &&
+	echo "updated '\''ctl/etc/munge/munge.key'\''" >expect &&
+	test_cmp expect out &&
+	! cmp -s key.before ctl/etc/munge/munge.key &&
+	test "$(stat -c "%a %u %g %s" ctl/etc/munge/munge.key)" = "400 105 107 1024" &&
+	test "$(cut -c1-64 ctl/var/lib/pihpc/munge.key.sha256)" = "$(sha256sum <ctl/etc/munge/munge.key | cut -c1-64)" &&
+	cmp orig.before ctl/var/lib/pihpc/munge.key.orig &&
+	"$PIHPC" --root ctl munge key generate >out &&
+	test_must_be_empty out
 '
 
 test_expect_success 'the key is no longer published on a share: publish and install are gone' '
