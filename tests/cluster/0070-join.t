@@ -6,7 +6,8 @@ Boots filenode01, rpnode01, rpnode02 and rpnode04.  The run'"'"'s join token is
 preseeded on every node, as an admin chooses one ahead of time.  rpnode02 gets
 pihpc-compute before the storage node and the controller exist, and joins by
 itself once they are installed, with no further command on it; it gets
-the new key of a reinstalled controller the same way.  rpnode04 is
+the new key of a reinstalled controller, and of a key rotation with a
+job running, the same way.  rpnode04 is
 root on the cluster network without the token: it finds no key on the share,
 is refused by the join service, and its credentials are refused.  Tokens the
 controller makes travel from node to node through pipes, never through the
@@ -148,7 +149,7 @@ test_expect_success UP 'a right token joins; used once, it is used up' '
 # The harness' clock for pihpc-join-check.timer: seconds, not minutes.
 test_expect_success UP 'rpnode02: the key check runs every 20 s (test harness only)' '
 	node_exec rpnode02 mkdir -p /etc/systemd/system/pihpc-join-check.timer.d &&
-	printf "[Timer]\nOnUnitInactiveSec=20s\nRandomizedDelaySec=0\n" |
+	printf "[Timer]\nOnActiveSec=20s\nOnUnitInactiveSec=20s\nRandomizedDelaySec=0\n" |
 		node_exec rpnode02 sh -c "cat >/etc/systemd/system/pihpc-join-check.timer.d/zz-harness.conf" &&
 	node_exec rpnode02 systemctl daemon-reload &&
 	node_exec rpnode02 systemctl restart pihpc-join-check.timer
@@ -166,6 +167,34 @@ test_expect_success UP 'rpnode02 gets the new key by itself and runs jobs again'
 	wait_idle rpnode01 rpnode02 &&
 	test "$(key_sum rpnode02)" = "$(key_sum rpnode01)" &&
 	test "$(node_exec_timeout 60 rpnode01 srun -w rpnode02 hostname)" = rpnode02
+'
+
+test_expect_success UP 'key rotation with a job running: the job finishes, new jobs run' '
+	node_exec rpnode01 sbatch --parsable -w rpnode02 --wrap "sleep 40" >jobid &&
+	for _ in $(seq 30); do
+		state=$(node_exec rpnode01 squeue -h -j "$(cat jobid)" -o %T) &&
+		test "$state" = RUNNING && break
+		sleep 1
+	done &&
+	test "$state" = RUNNING &&
+	key_sum rpnode01 >old.key &&
+	node_exec rpnode01 pihpc munge key rotate --yes 2>err &&
+	cat err &&
+	test "$(key_sum rpnode01)" != "$(cat old.key)" &&
+	for _ in $(seq 60); do
+		test "$(key_sum rpnode02)" = "$(key_sum rpnode01)" && break
+		sleep 2
+	done &&
+	test "$(key_sum rpnode02)" = "$(key_sum rpnode01)" &&
+	for _ in $(seq 60); do
+		state=$(node_exec rpnode01 sacct -n -X -P -o State -j "$(cat jobid)") &&
+		test "$state" = COMPLETED && break
+		sleep 2
+	done &&
+	test "$state" = COMPLETED &&
+	wait_idle rpnode01 rpnode02 &&
+	test "$(node_exec_timeout 60 rpnode01 srun -w rpnode02 hostname)" = rpnode02 &&
+	test "$(node_exec_timeout 60 rpnode01 srun -w rpnode01 hostname)" = rpnode01
 '
 
 test_done
