@@ -7,11 +7,7 @@
 # Each role package is tested together with pihpc-common, which it needs at
 # the same version; pihpc-common is also tested alone.
 #
-# The previous build: the tree as it was before the newest debian/changelog
-# entry (the parent of the commit that added it, however often the entry
-# was edited since), built once with nocheck
-# and cached by commit under build/prev-COMMIT.  In a clone without that
-# history the upgrade test cannot run, and this script fails saying so.
+# The previous build comes from tests/qa/previous-build.sh.
 #
 # In the chroot no daemon starts (piuparts' policy-rc.d) and systemd is not
 # PID 1, so the maintainer scripts take their "not booted" paths.  As a
@@ -66,50 +62,6 @@ deb_of() {
 	printf '%s\n' "$f"
 }
 
-# The previous build as a flat repository; prints its directory.
-previous_build() {
-	local bump="" prev dir cur c v
-	cur=$(dpkg-parsechangelog -l "$TOP/debian/changelog" -S Version)
-	git -C "$TOP" rev-parse --verify -q HEAD >/dev/null ||
-		die "not a git clone: no previous build to upgrade from"
-	# A shallow clone (as CI systems make) lacks the previous release.
-	if [ "$(git -C "$TOP" rev-parse --is-shallow-repository)" = true ]; then
-		git -C "$TOP" fetch -q --unshallow ||
-			die "a shallow clone, and its origin cannot give the history: no previous build"
-	fi
-	# The commit that added the newest changelog entry: the oldest one
-	# whose changelog already has this version on top.
-	for c in $(git -C "$TOP" log --format=%H -- debian/changelog); do
-		v=$(git -C "$TOP" show "$c:debian/changelog" | dpkg-parsechangelog -l - -S Version)
-		[ "$v" = "$cur" ] || break
-		bump=$c
-	done
-	[ -n "$bump" ] || die "the version $cur of debian/changelog is not committed"
-	prev=$(git -C "$TOP" rev-parse --verify -q "$bump^") ||
-		die "the history before $bump is missing: no previous build"
-	dir=$TOP/build/prev-$(git -C "$TOP" rev-parse --short "$prev")
-	mkdir -p "$TOP/build"
-	# One build for the lanes of several releases running at once.
-	exec 8>"$TOP/build/.prev.lock"
-	flock -w 1800 8 || die "timeout waiting for $TOP/build/.prev.lock"
-	if [ ! -f "$dir/repo/Packages" ]; then
-		log "building the previous release ($(git -C "$TOP" show "$prev:debian/changelog" |
-			dpkg-parsechangelog -l - -S Version), commit $(git -C "$TOP" rev-parse --short "$prev"))"
-		rm -rf "$dir"
-		mkdir -p "$dir/src" "$dir/repo"
-		git -C "$TOP" archive "$prev" | tar -C "$dir/src" -xf -
-		(cd "$dir/src" && DEB_BUILD_OPTIONS="nocheck noautodbgsym" \
-			dpkg-buildpackage -b -uc -us -Pnocheck) >"$dir/build.log" 2>&1 ||
-			{ tail -30 "$dir/build.log" >&2; die "the previous build failed"; }
-		mv "$dir"/pihpc-*.deb "$dir/repo/"
-		rm -f "$dir"/repo/*-dbgsym_*.deb
-		(cd "$dir/repo" && apt-ftparchive packages . >Packages)
-		rm -rf "$dir/src"
-	fi
-	exec 8>&-
-	printf '%s\n' "$dir/repo"
-}
-
 # The base has systemd, as every machine pihpc is for: otherwise it comes
 # in as a dependency, and its postinst's systemd-tmpfiles run on trixie
 # leaves links and directories (/etc/vconsole.conf, /var/lib/private, ...)
@@ -159,7 +111,7 @@ scripts_dir() {
 # processes left in its chroot by their open files, and a directory
 # bind-mounted into the chroots of two runs at once would make each see
 # (and kill) the other's apt.
-PREV=$(previous_build)
+PREV=$("$TOP/tests/qa/previous-build.sh") || die "no previous build"
 cp -a "$PREV" "$WORK/previous"
 PREV=$WORK/previous
 SCRIPTS=$(scripts_dir)

@@ -1,0 +1,90 @@
+#!/bin/bash
+# shellcheck disable=SC2016,SC2034,SC2317 # single-quoted bodies are eval'd by sharness; functions run from them
+test_description='upgrade from the previous release: a working cluster stays one, on the new scheme
+
+Boots filenode01, rpnode01 and rpnode02 and installs the previous release
+of pihpc (tests/qa/previous-build.sh: the tree before the newest
+debian/changelog entry), whose compute nodes took the munge key from the
+share.  Then each node upgrades to the packages under test with apt, in
+the order storage, controller, compute node: the cluster keeps the key it
+uses, the copy on the share goes, /nfs is exported root_squash, and the
+compute node, which has the key already, needs no join.
+Needs root, git history and build/repo (make deb).'
+
+# shellcheck source-path=SCRIPTDIR source=test-lib.sh
+. "$(dirname "$0")/test-lib.sh"
+
+NEW=${PIHPC_REPO:-$PIHPC_TOP/build/repo}
+ROLES="filenode01:pihpc-storage rpnode01:pihpc-master rpnode02:pihpc-compute"
+
+# key_sum NODE: the SHA-256 of NODE's munge key (the key is never shown).
+key_sum() {
+	node_exec "$1" sha256sum /etc/munge/munge.key | cut -d" " -f1
+}
+
+test_expect_success 'the previous release is built' '
+	"$PIHPC_TOP/tests/qa/previous-build.sh" >prev &&
+	test -s "$(cat prev)/Packages"
+'
+
+test_expect_success 'cluster of filenode01, rpnode01, rpnode02 boots with the previous release' '
+	PIHPC_REPO=$(cat prev) cluster_up filenode01 rpnode01 rpnode02
+'
+cluster_is_up && node_leader rpnode02 >/dev/null 2>&1 && test_set_prereq UP
+
+for r in $ROLES; do
+	n=${r%%:*} p=${r#*:}
+	test_expect_success UP "$n: apt install $p of the previous release" "
+		node_apt_update $n && node_apt_install $n $p
+	"
+done
+
+test_expect_success UP 'the previous release works: rpnode02 is idle, the key is on the share' '
+	wait_idle rpnode01 rpnode02 &&
+	test "$(node_exec_timeout 60 rpnode01 srun -w rpnode02 hostname)" = rpnode02 &&
+	node_exec rpnode01 dpkg-query -W -f="\${Version}" pihpc-master >old.version &&
+	test "$(cat old.version)" != "$(dpkg-deb -f "$NEW"/pihpc-master_*.deb Version)" &&
+	node_exec filenode01 test -f /nfs/pihpc/munge.key &&
+	key_sum rpnode01 >key.before &&
+	test "$(key_sum rpnode02)" = "$(cat key.before)"
+'
+
+for r in $ROLES; do
+	n=${r%%:*} p=${r#*:}
+	test_expect_success UP "$n: upgrade to the packages under test" "
+		node_copy_in $n /root/new \"\$NEW\"/pihpc-common_*.deb \"\$NEW\"/${p}_*.deb &&
+		node_apt $n install /root/new/pihpc-common_*.deb /root/new/${p}_*.deb &&
+		test \"\$(node_exec $n dpkg-query -W -f='\${Version}' $p)\" = \
+			\"\$(dpkg-deb -f \"\$NEW\"/${p}_*.deb Version)\"
+	"
+done
+
+test_expect_success UP 'the cluster keeps its key; the copy on the share is gone' '
+	test "$(key_sum rpnode01)" = "$(cat key.before)" &&
+	test "$(key_sum rpnode02)" = "$(cat key.before)" &&
+	node_exec filenode01 find /nfs -name "munge*" >out &&
+	test_must_be_empty out
+'
+
+test_expect_success UP '/nfs is exported root_squash now' '
+	node_exec filenode01 grep "^/nfs " /etc/exports >out &&
+	cat out &&
+	grep -q "[(,]root_squash[,)]" out &&
+	! grep -q no_root_squash out
+'
+
+test_expect_success UP 'rpnode02 needs no join: its join service has nothing to do' '
+	node_exec rpnode02 systemctl show -P Result pihpc-join-node.service >out &&
+	echo success >expect &&
+	test_cmp expect out &&
+	node_exec rpnode02 journalctl -q -o cat -u pihpc-join-node.service >log &&
+	grep "nothing to do" log &&
+	node_exec rpnode01 systemctl is-active pihpc-join.socket
+'
+
+test_expect_success UP 'after the upgrade rpnode02 is idle and runs jobs' '
+	wait_idle rpnode01 rpnode02 &&
+	test "$(node_exec_timeout 60 rpnode01 srun -w rpnode02 hostname)" = rpnode02
+'
+
+test_done
