@@ -149,7 +149,7 @@ test_expect_success UP 'a right token joins; used once, it is used up' '
 # The harness' clock for pihpc-join-check.timer: seconds, not minutes.
 test_expect_success UP 'rpnode02: the key check runs every 20 s (test harness only)' '
 	node_exec rpnode02 mkdir -p /etc/systemd/system/pihpc-join-check.timer.d &&
-	printf "[Timer]\nOnActiveSec=20s\nOnUnitInactiveSec=20s\nRandomizedDelaySec=0\n" |
+	printf "[Timer]\nOnActiveSec=\nOnActiveSec=20s\nOnUnitInactiveSec=\nOnUnitInactiveSec=20s\nRandomizedDelaySec=0\nAccuracySec=1s\n" |
 		node_exec rpnode02 sh -c "cat >/etc/systemd/system/pihpc-join-check.timer.d/zz-harness.conf" &&
 	node_exec rpnode02 systemctl daemon-reload &&
 	node_exec rpnode02 systemctl restart pihpc-join-check.timer
@@ -163,9 +163,19 @@ test_expect_success UP 'the controller is reinstalled from scratch, with a new m
 	test "$(key_sum rpnode01)" != "$(cat old.key)"
 '
 
+# wait_key_of NODE: NODE has the controller's key (within two minutes).
+wait_key_of() {
+	for _ in $(seq 60); do
+		test "$(key_sum "$1")" = "$(key_sum rpnode01)" && return 0
+		sleep 2
+	done
+	echo "$1 does not have the controller's key"
+	return 1
+}
+
 test_expect_success UP 'rpnode02 gets the new key by itself and runs jobs again' '
+	wait_key_of rpnode02 &&
 	wait_idle rpnode01 rpnode02 &&
-	test "$(key_sum rpnode02)" = "$(key_sum rpnode01)" &&
 	test "$(node_exec_timeout 60 rpnode01 srun -w rpnode02 hostname)" = rpnode02
 '
 
@@ -181,11 +191,7 @@ test_expect_success UP 'key rotation with a job running: the job finishes, new j
 	node_exec rpnode01 pihpc munge key rotate --yes 2>err &&
 	cat err &&
 	test "$(key_sum rpnode01)" != "$(cat old.key)" &&
-	for _ in $(seq 60); do
-		test "$(key_sum rpnode02)" = "$(key_sum rpnode01)" && break
-		sleep 2
-	done &&
-	test "$(key_sum rpnode02)" = "$(key_sum rpnode01)" &&
+	wait_key_of rpnode02 &&
 	for _ in $(seq 60); do
 		state=$(node_exec rpnode01 sacct -n -X -P -o State -j "$(cat jobid)") &&
 		test "$state" = COMPLETED && break

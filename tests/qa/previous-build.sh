@@ -39,7 +39,7 @@ previous_build() {
 	# One build for the lanes of several releases running at once.
 	exec 8>"$TOP/build/.prev.lock"
 	flock -w 1800 8 || die "timeout waiting for $TOP/build/.prev.lock"
-	if [ ! -f "$dir/repo/Packages" ]; then
+	if [ ! -f "$dir/repo/Release" ]; then
 		log "building the previous release ($(git -C "$TOP" show "$prev:debian/changelog" |
 			dpkg-parsechangelog -l - -S Version), commit $(git -C "$TOP" rev-parse --short "$prev"))"
 		rm -rf "$dir"
@@ -50,7 +50,8 @@ previous_build() {
 			{ tail -30 "$dir/build.log" >&2; die "the previous build failed"; }
 		mv "$dir"/pihpc-*.deb "$dir/repo/"
 		rm -f "$dir"/repo/*-dbgsym_*.deb
-		(cd "$dir/repo" && apt-ftparchive packages . >Packages)
+		(cd "$dir/repo" && apt-ftparchive packages . >Packages &&
+			apt-ftparchive release . >Release)
 		rm -rf "$dir/src"
 	fi
 	exec 8>&-
