@@ -146,10 +146,11 @@ test_expect_success UP 'a right token joins; used once, it is used up' '
 	refused_with "used up"
 '
 
-# The harness' clock for pihpc-join-check.timer: seconds, not minutes.
+# The harness' clock for pihpc-join-check.timer: seconds, not minutes
+# (one empty assignment resets all the timer's lists).
 test_expect_success UP 'rpnode02: the key check runs every 20 s (test harness only)' '
 	node_exec rpnode02 mkdir -p /etc/systemd/system/pihpc-join-check.timer.d &&
-	printf "[Timer]\nOnActiveSec=\nOnActiveSec=20s\nOnUnitInactiveSec=\nOnUnitInactiveSec=20s\nRandomizedDelaySec=0\nAccuracySec=1s\n" |
+	printf "[Timer]\nOnActiveSec=\nOnActiveSec=20s\nOnUnitInactiveSec=20s\nRandomizedDelaySec=0\nAccuracySec=1s\n" |
 		node_exec rpnode02 sh -c "cat >/etc/systemd/system/pihpc-join-check.timer.d/zz-harness.conf" &&
 	node_exec rpnode02 systemctl daemon-reload &&
 	node_exec rpnode02 systemctl restart pihpc-join-check.timer

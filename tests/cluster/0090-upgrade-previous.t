@@ -49,13 +49,21 @@ test_expect_success UP 'the previous release works: rpnode02 is idle, the key is
 	test "$(key_sum rpnode02)" = "$(cat key.before)"
 '
 
+# upgrade NODE PACKAGE: apt installs pihpc-common and PACKAGE under test
+# over the previous release, as files copied into the node.
+upgrade() {
+	local c p
+	c=$(basename "$NEW"/pihpc-common_*.deb) p=$(basename "$NEW"/"$2"_*.deb)
+	node_copy_in "$1" /root/new "$NEW/$c" "$NEW/$p" &&
+		node_apt "$1" install "/root/new/$c" "/root/new/$p" &&
+		test "$(node_exec "$1" dpkg-query -W -f='${Version}' "$2")" = \
+			"$(dpkg-deb -f "$NEW/$p" Version)"
+}
+
 for r in $ROLES; do
 	n=${r%%:*} p=${r#*:}
 	test_expect_success UP "$n: upgrade to the packages under test" "
-		node_copy_in $n /root/new \"\$NEW\"/pihpc-common_*.deb \"\$NEW\"/${p}_*.deb &&
-		node_apt $n install /root/new/pihpc-common_*.deb /root/new/${p}_*.deb &&
-		test \"\$(node_exec $n dpkg-query -W -f='\${Version}' $p)\" = \
-			\"\$(dpkg-deb -f \"\$NEW\"/${p}_*.deb Version)\"
+		upgrade $n $p
 	"
 done
 
