@@ -48,6 +48,9 @@ demo_up() {
 			return 1
 		}
 	done
+	# rpnode02 gets the cluster's key from its join service, which the
+	# install starts without waiting: the demo is up once both nodes are.
+	wait_idle rpnode01 rpnode02 >&2 || return 1
 	trap - EXIT INT TERM
 	cat <<-EOF
 

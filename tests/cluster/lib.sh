@@ -425,6 +425,29 @@ pihpc_node_wait() {
 
 cluster_is_up() { [ -f "$(pihpc_state)/nodes" ]; }
 
+# How long wait_idle waits for the nodes, in seconds.
+: "${PIHPC_JOIN_TIMEOUT:=120}"
+
+# wait_idle NODE...: every NODE is idle in sinfo seen from rpnode01.
+wait_idle() {
+	local end state n ok
+	end=$(($(date +%s) + PIHPC_JOIN_TIMEOUT))
+	while :; do
+		state=$(node_exec_timeout 20 rpnode01 sinfo -h -N -o '%N %t' 2>&1) || true
+		ok=1
+		for n in "$@"; do
+			printf '%s\n' "$state" | grep -qx "$n idle" || ok=0
+		done
+		[ "$ok" = 1 ] && return 0
+		if [ "$(date +%s)" -ge "$end" ]; then
+			echo "nodes not idle after ${PIHPC_JOIN_TIMEOUT}s; sinfo says:"
+			printf '%s\n' "$state"
+			return 1
+		fi
+		sleep 2
+	done
+}
+
 # The run's join token, as an admin chooses one ahead of time (never
 # printed: only a file of the run's state, 0600).
 pihpc_join_token() {

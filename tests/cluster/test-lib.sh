@@ -17,7 +17,6 @@ verbose=t
 # Command output (sharness verbose fd 3/4) becomes TAP comments.
 exec 3> >(sed -u 's/^/# /') 4>&3
 
-: "${PIHPC_JOIN_TIMEOUT:=120}"
 T0=$(date +%s)
 
 tests_cleanup() {
@@ -37,22 +36,3 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 
-# wait_idle NODE...: every NODE is idle in sinfo seen from rpnode01.
-wait_idle() {
-	local end state n ok
-	end=$(($(date +%s) + PIHPC_JOIN_TIMEOUT))
-	while :; do
-		state=$(node_exec_timeout 20 rpnode01 sinfo -h -N -o '%N %t' 2>&1) || true
-		ok=1
-		for n in "$@"; do
-			printf '%s\n' "$state" | grep -qx "$n idle" || ok=0
-		done
-		[ "$ok" = 1 ] && return 0
-		if [ "$(date +%s)" -ge "$end" ]; then
-			echo "nodes not idle after ${PIHPC_JOIN_TIMEOUT}s; sinfo says:"
-			printf '%s\n' "$state"
-			return 1
-		fi
-		sleep 2
-	done
-}
