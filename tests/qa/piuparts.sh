@@ -135,16 +135,25 @@ for suite in "$@"; do
 		# postrm forgets its debconf questions before it asks whether to
 		# remove them, so no preseeded answer reaches it.  pihpc's own
 		# database goes only when pihpc-master/purge-database says so.
+		# The MariaDB that pihpc-master pulls in starts in the chroot,
+		# which shares this machine's network: one at a time on port
+		# 3306, whatever release lanes run side by side.  The lock is
+		# this script's: piuparts and what it starts do not inherit it.
+		if [ "$set" = master ]; then
+			exec 9>"$CACHE/mariadb.lock"
+			flock -w 1800 9 || die "timeout waiting for $CACHE/mariadb.lock"
+		fi
 		TMPDIR=$WORK/tmp piuparts --basetgz="$tgz" -d "$suite" --keep-sources-list \
 			--bindmount="$PREV" --ignore=/var/cache/debconf/tmp.ci/ \
 			--ignore=/etc/mysql/ --ignore=/etc/mysql/debian.cnf \
 			--ignore-regex='/var/lib/mysql/.*' \
 			--scriptsdir="$SCRIPTS" --allow-database \
-			"${debs[@]}" >"$logf" 2>&1 &
+			"${debs[@]}" >"$logf" 2>&1 9>&- &
 		PIUPARTS_PID=$!
 		rc=0
 		wait "$PIUPARTS_PID" || rc=$?
 		PIUPARTS_PID=
+		exec 9>&-
 		# piuparts passes when the package is not in any repository and
 		# skips the upgrade test: that is a failure here.
 		if [ "$rc" = 0 ] && ! grep -q 'PASS: Installation, upgrade and purging tests' "$logf"; then
