@@ -46,7 +46,9 @@ cleanup() {
 		done
 		kill -KILL "$PIUPARTS_PID" 2>/dev/null || true
 	fi
-	findmnt -rn -o TARGET | grep "^$WORK/" | sort -r | while read -r m; do
+	# Nothing mounted is the usual case: grep's "no match" must not
+	# become this script's exit status (set -e holds in the trap too).
+	findmnt -rn -o TARGET | { grep "^$WORK/" || true; } | sort -r | while read -r m; do
 		umount -l "$m" || true
 	done
 	rm -rf --one-file-system "$WORK"
