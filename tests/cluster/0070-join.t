@@ -20,11 +20,6 @@ Needs root and build/repo (make deb).'
 # The compute node retries with a pause of up to a minute.
 PIHPC_JOIN_TIMEOUT=240
 
-# key_sum NODE: the SHA-256 of NODE's munge key (the key is never shown).
-key_sum() {
-	node_exec "$1" sha256sum /etc/munge/munge.key | cut -d" " -f1
-}
-
 # new_token OPTIONS...: a token made on rpnode01, handed to rpnode04's
 # /root/token (0600) through a pipe.
 new_token() {

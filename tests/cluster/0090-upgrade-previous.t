@@ -17,11 +17,6 @@ Needs root, git history and build/repo (make deb).'
 NEW=${PIHPC_REPO:-$PIHPC_TOP/build/repo}
 ROLES="filenode01:pihpc-storage rpnode01:pihpc-master rpnode02:pihpc-compute"
 
-# key_sum NODE: the SHA-256 of NODE's munge key (the key is never shown).
-key_sum() {
-	node_exec "$1" sha256sum /etc/munge/munge.key | cut -d" " -f1
-}
-
 test_expect_success 'the previous release is built' '
 	"$PIHPC_TOP/tests/qa/previous-build.sh" >prev &&
 	test -s "$(cat prev)/Packages"

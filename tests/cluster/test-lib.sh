@@ -36,3 +36,7 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 
+# key_sum NODE: the SHA-256 of NODE's munge key (the key is never shown).
+key_sum() {
+	node_exec "$1" sha256sum /etc/munge/munge.key | cut -d" " -f1
+}
