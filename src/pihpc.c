@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
 #include "cmd.h"
+#include "trace.h"
 
 #ifndef PIHPC_VERSION
 #define PIHPC_VERSION "0"
@@ -94,6 +96,29 @@ _i18n_init(void)
 	(void)textdomain(PIHPC_TEXTDOMAIN);
 }
 
+/*
+ * With PIHPC_TRACE set, one line per run of pihpc in that file (see
+ * trace.h): how an installation's time divides between pihpc's steps is
+ * measured this way.  A trace that cannot be written is only a warning:
+ * measuring must never fail what is measured.
+ */
+static void
+_trace(const struct timespec *start, int rc, int argc, char **argv)
+{
+	const char *path = getenv("PIHPC_TRACE");
+	struct strbuf line = STRBUF_INIT;
+	struct timespec end;
+	char err[512];
+
+	if (!path || !*path || clock_gettime(CLOCK_REALTIME, &end) < 0)
+		return;
+	pihpc_trace_line(&line, start, &end, rc, argc, argv);
+	if (pihpc_trace_append(path, &line, err, sizeof(err)) < 0)
+		(void)fprintf(stderr, _("pihpc: warning: PIHPC_TRACE: %s\n"),
+			      err);
+	strbuf_release(&line);
+}
+
 static const struct cmd_struct *
 _get_cmd(const char *name)
 {
@@ -114,8 +139,11 @@ main(int argc, char **argv)
 {
 	struct pihpc_ctx ctx = PIHPC_CTX_INIT;
 	const struct cmd_struct *cmd;
+	struct timespec start;
 	int i, rc;
 
+	if (clock_gettime(CLOCK_REALTIME, &start) < 0)
+		start.tv_sec = 0, start.tv_nsec = 0;
 	_i18n_init();
 	ctx.root = getenv("PIHPC_ROOT");
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -152,5 +180,7 @@ main(int argc, char **argv)
 	rc = cmd->fn(argc - i, argv + i, &ctx);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		die(_("cannot write to standard output"));
-	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
+	rc = rc ? EXIT_FAILURE : EXIT_SUCCESS;
+	_trace(&start, rc, argc - i, argv + i);
+	return rc;
 }

@@ -39,6 +39,7 @@
 #include "sha256.h"
 #include "slurmd.h"
 #include "strbuf.h"
+#include "trace.h"
 #include "user.h"
 
 #endif /* PIHPC_H */

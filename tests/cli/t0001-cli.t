@@ -116,4 +116,25 @@ test_expect_success 'hostlist expand refuses a huge product before making names'
 	echo "pihpc: error: hostlist '\''n[0-65534][0-65534][0-65534][0-65534][0-65534][0-65534][0-65...'\'': more than 65536 names" >expect &&
 	test_cmp expect err
 '
+test_expect_success 'PIHPC_TRACE: one line per run; the output is unchanged' '
+	PIHPC_TRACE="$PWD/trace" "$PIHPC" hostlist compress n1 n2 >out &&
+	echo "n[1-2]" >expect &&
+	test_cmp expect out &&
+	PIHPC_TRACE="$PWD/trace" "$PIHPC" hostlist expand "n[1-2]" >/dev/null &&
+	cut -d" " -f3- trace >got &&
+	printf "%s\n" "0 hostlist compress n1 n2" "0 hostlist expand n[1-2]" >expect &&
+	test_cmp expect got &&
+	grep -Eq "^[0-9]+\.[0-9]{9} [0-9]+\.[0-9]{3} " trace &&
+	test "$(stat -c %a trace)" = 600
+'
+
+test_expect_success 'PIHPC_TRACE at a link: a warning, the command still works' '
+	ln -s trace link &&
+	PIHPC_TRACE="$PWD/link" "$PIHPC" hostlist compress n1 >out 2>err &&
+	echo n1 >expect &&
+	test_cmp expect out &&
+	echo "pihpc: warning: PIHPC_TRACE: refusing '\''$PWD/link'\'': a symbolic link" >expect &&
+	test_cmp expect err &&
+	test "$(wc -l <trace)" = 2
+'
 test_done
