@@ -26,7 +26,7 @@ SHELL_FILES = $(shell git ls-files 2>/dev/null | grep -E '\.(sh|t)$$|^postinst-h
 
 .PHONY: all install clean deps deps-slurm deps-arm64 deps-vm deps-bench deb slurm-debs \
         check check-all check-unit check-shell check-lint check-suites check-fresh check-piuparts \
-        check-cluster check-vm check-slurm check-arm64 demo demo-down shell bench bench-config lint-c
+        check-cluster check-vm check-slurm check-arm64 demo demo-down shell bench bench-config bench-scale lint-c
 
 all:
 	$(MAKE) -C src
@@ -180,6 +180,12 @@ bench-config: all
 
 bench: bench-config deb deps-bench
 	tests/cluster/bench.sh
+
+# N compute nodes installed at once (NODES="8 16 32"): time until all are
+# idle, failed and retried joins, controller CPU, memory per node.
+NODES ?= 8 16 32
+bench-scale: deb deps-bench
+	NODES="$(NODES)" PIHPC_SUITE=$(SUITE) tests/cluster/bench-scale.sh
 
 # The cluster with the locally built Slurm (build/slurm/HOST_ARCH; built
 # first if missing, ~15 min): +pihpc versions on the nodes, srun --mpi=pmix.

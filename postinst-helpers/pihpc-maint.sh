@@ -155,10 +155,12 @@ pihpc_config_ask() {
 			_shown=yes
 			db_input "${_aq%%:*}" "$_apkg/${_aq#*:}" || _shown=no
 			db_go || true
+			# An answer nobody saw cannot be asked again: the
+			# postinst checks it and fails, naming it.  Checking
+			# it here as well would only slow every install.
+			[ "$_shown" = yes ] || break
 			_reason=$(_pihpc_problem_with "$_aq" "$_apkg" "$@")
-			if [ -z "$_reason" ] || [ "$_shown" = no ]; then
-				break
-			fi
+			[ -n "$_reason" ] || break
 			db_subst pihpc-common/invalid reason "$_reason"
 			db_input critical pihpc-common/invalid || true
 			db_fset "$_apkg/${_aq#*:}" seen false

@@ -14,7 +14,14 @@
 # user pi, refreshing the index of the harness' pihpc repository.
 #
 # Prints a table of the medians over BENCH_RUNS runs (default 1) with the
-# ratio pihpc/baseline, the number of runs and the load average.  Exits
+# ratio pihpc/baseline, the number of runs and the load average.  For each
+# pihpc run it also breaks the compute node's join into its steps
+# (bench_breakdown): apt's download, apt's unpacking and the other
+# packages' scripts, the postinst of pihpc-common and of pihpc-compute
+# (with the time of the pihpc commands in them, from PIHPC_TRACE),
+# pihpc-join-node.service, the start of munge and of slurmd, and the
+# registration until the node is idle; then pihpc's own share, the sum of
+# its postinsts and its join service.  Exits
 # non-zero only when a run fails, never because of a time.  Every run's
 # nodes are torn down after it, also on failure or Ctrl-C.
 #
@@ -100,7 +107,7 @@ bench_boot() {
 
 # bench_pihpc: one pihpc bring-up; sets FIG_A and FIG_B.
 bench_pihpc() {
-	local n t0 tc
+	local n t0 tc td ti
 	bench_boot p || return 1
 	for n in "${BENCH_NODES[@]}"; do
 		bench_step "p$run-$n.log" node_apt_update "$n" || return 1
@@ -110,11 +117,121 @@ bench_pihpc() {
 	bench_step "p$run-filenode01.log" node_apt_install filenode01 pihpc-storage || return 1
 	bench_step "p$run-rpnode01.log" node_apt_install rpnode01 pihpc-master || return 1
 	tc=$(now)
-	bench_step "p$run-rpnode02.log" node_apt_install rpnode02 pihpc-compute || return 1
+	bench_step "p$run-rpnode02.log" node_apt rpnode02 install --download-only pihpc-compute || return 1
+	td=$(now)
+	bench_step "p$run-rpnode02.log" bench_install_traced rpnode02 "$scratch/p$run-status" || return 1
+	ti=$(now)
 	bench_wait_idle || return 1
 	FIG_A=$(secs "$t0" "$IDLE_BOTH") FIG_B=$(secs "$tc" "$IDLE2")
 	pihpc_log "pihpc run $run: (a) $FIG_A s, (b) $FIG_B s"
+	bench_breakdown rpnode02 "$tc" "$td" "$ti" "$IDLE2" "$scratch/p$run-status" \
+		>"$scratch/p$run-breakdown" || return 1
+	cat "$scratch/p$run-breakdown"
+	SHARE=$(sed -n 's/^pihpc.s own share *\([0-9.]*\) .*/\1/p' "$scratch/p$run-breakdown")
 	bench_teardown
+}
+
+# bench_install_traced NODE STATUS: apt install pihpc-compute on NODE
+# (packages already downloaded) with PIHPC_TRACE=/root/pihpc.trace; each
+# line of apt's status (APT::Status-Fd) goes to STATUS with the time it
+# came, in nanoseconds.
+# shellcheck disable=SC2317 # run through bench_step
+bench_install_traced() {
+	local node=$1 status=$2
+	node_exec_timeout "$PIHPC_APT_TIMEOUT" "$node" env DEBIAN_FRONTEND=noninteractive \
+		PIHPC_TRACE=/root/pihpc.trace apt-get -y -q -o DPkg::Lock::Timeout=600 \
+		-o APT::Status-Fd=3 install pihpc-compute 3> >(
+			while IFS= read -r l; do
+				printf '%s000 %s\n' "${EPOCHREALTIME/./}" "$l"
+			done >"$status"
+		)
+}
+
+# bench_unit_times NODE UNIT...: "UNIT PROPERTY NANOSECONDS" for the start
+# and end of each unit's last activation.
+bench_unit_times() {
+	local node=$1 unit k v
+	shift
+	for unit in "$@"; do
+		node_exec "$node" systemctl show --timestamp=us+utc \
+			-p InactiveExitTimestamp -p ActiveEnterTimestamp \
+			-p ExecMainStartTimestamp -p ExecMainExitTimestamp "$unit" |
+			while IFS='=' read -r k v; do
+				[ -n "$v" ] || continue
+				# "Wed 2026-12-02 13:36:48.448463 UTC"
+				printf '%s %s %s\n' "$unit" "$k" "$(date -d "${v#* }" +%s%N)"
+			done
+	done
+}
+
+# bench_breakdown NODE T0 TDOWNLOADED TINSTALLED TIDLE STATUS: where the
+# compute node's join went, in seconds from T0 (the start of its apt
+# download): one line per step with its start and its length.
+bench_breakdown() {
+	local node=$1 t0=$2 td=$3 ti=$4 tidle=$5 status=$6 trace units
+	trace=$scratch/trace units=$scratch/units
+	node_exec "$node" cat /root/pihpc.trace >"$trace" || return 1
+	bench_unit_times "$node" pihpc-join-node.service munge.service slurmd.service >"$units" || return 1
+	awk -v node="$node" -v t0="$t0" -v td="$td" -v ti="$ti" -v tidle="$tidle" \
+		-v trace="$trace" -v units="$units" '
+	function s(ns) { return (ns - t0) / 1e9 }
+	function row(name, a, b) {
+		printf "%-44s %7.2f %7.2f\n", name, s(a), (b - a) / 1e9
+	}
+	BEGIN {
+		# The units of the node join service, then the restarts of munge
+		# and slurmd that it asks for.
+		while ((getline l < units) > 0) {
+			split(l, f, " ")
+			u[f[1], f[2]] = f[3]
+		}
+	}
+	# "NS pmstatus:PKG:PERCENT:Configuring PKG (ARCH)"
+	{
+		split($2, f, ":")
+		if (f[1] != "pmstatus") next
+		if (f[4] == "Configuring" && !(f[2] in conf)) conf[f[2]] = $1
+		if (f[4] == "Installed" && (f[2] in conf)) done[f[2]] = $1
+	}
+	END {
+		pc = conf["pihpc-common"]; pce = done["pihpc-common"]
+		pm = conf["pihpc-compute"]; pme = done["pihpc-compute"]
+		if (!pc || !pce || !pm || !pme) {
+			print "bench: no pihpc postinst in the status of apt" > "/dev/stderr"
+			exit 1
+		}
+		# pihpc commands inside each postinst, from the trace:
+		# "START.NS MILLISECONDS RC WORDS..."
+		while ((getline l < trace) > 0) {
+			split(l, f, " ")
+			split(f[1], st, ".")
+			t = st[1] * 1e9 + st[2]
+			if (t >= pc && t < pce) cmd_c += f[2] / 1000
+			else if (t >= pm && t < pme) cmd_m += f[2] / 1000
+		}
+		js = u["pihpc-join-node.service", "ExecMainStartTimestamp"]
+		je = u["pihpc-join-node.service", "ExecMainExitTimestamp"]
+		ms = u["munge.service", "InactiveExitTimestamp"]
+		me = u["munge.service", "ActiveEnterTimestamp"]
+		ss = u["slurmd.service", "InactiveExitTimestamp"]
+		se = u["slurmd.service", "ActiveEnterTimestamp"]
+		other = (ti - td) - (pce - pc) - (pme - pm)
+		printf "join breakdown of %s (seconds from the start of its apt install):\n", node
+		printf "%-44s %7s %7s\n", "step", "start", "length"
+		row("apt download", t0, td)
+		printf "%-44s %7.2f %7.2f\n", "apt unpack, other packages'"'"' scripts", s(td), other / 1e9
+		row("pihpc-common postinst", pc, pce)
+		printf "%-44s %7s %7.2f\n", "  of which pihpc commands", "", cmd_c
+		row("pihpc-compute postinst", pm, pme)
+		printf "%-44s %7s %7.2f\n", "  of which pihpc commands", "", cmd_m
+		if (js && je) row("pihpc-join-node.service (gets the key)", js, je)
+		if (ms && me) row("munge start", ms, me)
+		if (ss && se) row("slurmd start", ss, se)
+		if (se) row("registration until idle in sinfo", se, tidle)
+		row("total: apt download -> idle", t0, tidle)
+		share = (pce - pc) + (pme - pm) + (js && je ? je - js : 0)
+		printf "%-44s %7.2f s (goal: under 2 s)\n", "pihpc'"'"'s own share", share / 1e9
+	}' "$status"
 }
 
 # bench_baseline: one by-hand bring-up; sets FIG_A and FIG_B.
@@ -168,7 +285,7 @@ image=$(pihpc_image_ensure) || exit 1
 # Same page cache for both: read the image (with its apt cache) once.
 find "$image" -xdev -type f -size +0 -exec cat {} + >/dev/null 2>&1
 
-PA=() PB=() BA=() BB=()
+PA=() PB=() PS=() BA=() BB=()
 failed=0
 for run in $(seq 1 "$BENCH_RUNS"); do
 	# Alternate which goes first, so that neither always gets the
@@ -186,7 +303,7 @@ for run in $(seq 1 "$BENCH_RUNS"); do
 			break 2
 		fi
 		if [ "$kind" = pihpc ]; then
-			PA+=("$FIG_A") PB+=("$FIG_B")
+			PA+=("$FIG_A") PB+=("$FIG_B") PS+=("$SHARE")
 		else
 			BA+=("$FIG_A") BB+=("$FIG_B")
 		fi
@@ -206,6 +323,8 @@ if [ "$runs" -gt 0 ]; then
 		"$pa" "$ba" "$(ratio "$pa" "$ba")"
 	printf '%-52s %8s %9s %6s\n' "(b) compute node: its apt install -> it is idle" \
 		"$pb" "$bb" "$(ratio "$pb" "$bb")"
+	printf '%-52s %8s\n' "(c) pihpc's own share of (b): its postinsts, its join" \
+		"$(median "${PS[@]}")"
 	if [ "$runs" -gt 1 ]; then
 		echo "per run: pihpc (a) ${PA[*]}; baseline (a) ${BA[*]}"
 		echo "         pihpc (b) ${PB[*]}; baseline (b) ${BB[*]}"

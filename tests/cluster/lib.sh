@@ -36,7 +36,7 @@
 #     namespace, so it sees the same writable mounts.
 #
 # Public functions:
-#   cluster_up [NODES...]      default filenode01 rpnode01 rpnode02 (+ rpnode03..05)
+#   cluster_up [NODES...]      default filenode01 rpnode01 rpnode02 (+ rpnode03..rpnode99)
 #   cluster_down               stop the run's nodes, remove mounts/cgroups/netns/state
 #   cluster_down_stale         same for runs whose owner process died
 #   cluster_is_up, cluster_nodes, cluster_dump [NODES...] (journal + failed units)
@@ -82,11 +82,16 @@ bookworm | trixie) ;;
 *) echo "PIHPC_SUITE: '$PIHPC_SUITE' is not a supported release (bookworm, trixie)" >&2; exit 2 ;;
 esac
 
-# Seed addresses (only inside the harness' network namespaces).
+# Seed addresses (only inside the harness' network namespaces); rpnode03
+# and up, for the tests with more nodes and the scale runs, follow on:
+# rpnodeNN is 10.0.0.(NN+1).
 declare -A PIHPC_NODE_IP=(
 	[rpnode01]=10.0.0.1 [rpnode02]=10.0.0.2 [filenode01]=10.0.0.3
-	[rpnode03]=10.0.0.4 [rpnode04]=10.0.0.5 [rpnode05]=10.0.0.6
 )
+for _i in $(seq 3 99); do
+	PIHPC_NODE_IP[$(printf 'rpnode%02d' "$_i")]=10.0.0.$((_i + 1))
+done
+unset _i
 PIHPC_PREFIXLEN=24
 PIHPC_DEFAULT_NODES=(filenode01 rpnode01 rpnode02)
 PIHPC_STORAGE_NODE=filenode01
@@ -130,7 +135,9 @@ pihpc_image_recipe() {
 
 pihpc_image_key() {
 	{
-		declare -p PIHPC_IMAGE_INCLUDE PIHPC_NODE_PACKAGES PIHPC_SUITE
+		# Values only: whether PIHPC_SUITE came exported must not
+		# make another image.
+		printf '%s\n' "${PIHPC_IMAGE_INCLUDE[*]}" "${PIHPC_NODE_PACKAGES[*]}" "$PIHPC_SUITE"
 		declare -f pihpc_image_recipe
 	} | sha256sum | cut -c1-16
 }

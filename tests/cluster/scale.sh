@@ -1,0 +1,143 @@
+# shellcheck shell=bash disable=SC2034 # the SCALE_* results are the caller's
+# tests/cluster/scale.sh - many compute nodes joining at once.
+#
+# Sourced after lib.sh by tests/cluster/bench-scale.sh (make bench-scale)
+# and tests/cluster/0100-scale.t (make check).  The cluster is the seed's:
+# filenode01 (storage), rpnode01 (controller, also a compute node) and N
+# compute nodes rpnode02..; the admin lists every node in the hosts table
+# ahead of time, preseeded on each node, as for a rack of Pis.  Every
+# compute node gets "apt install pihpc-compute" at the same moment, as
+# from a parallel shell.
+#
+# Functions:
+#   scale_computes N          the names of the N compute nodes
+#   scale_up N                boot, user pi, preseed, apt update, install
+#                             pihpc-storage and pihpc-master
+#   scale_join NODE...        apt install pihpc-compute on all at once;
+#                             sets SCALE_FAILED (the nodes whose install
+#                             failed), SCALE_T0 and SCALE_T1 (date +%s%N
+#                             at the start and when all installs ended)
+#   scale_wait_idle SECS NODE...  until every NODE is idle; sets
+#                             SCALE_IDLE (date +%s%N) or returns 1 with
+#                             SCALE_NOT_IDLE, the nodes that were not
+#   scale_retries NODE...     "NODE COUNT" for each NODE whose join
+#                             service tried more than once
+#   scale_cpu_ns NODE         CPU time used so far by NODE (nanoseconds)
+#   scale_mem_kib NODE        memory NODE uses now, without page cache (KiB)
+
+scale_computes() {
+	local i
+	for i in $(seq 2 $(($1 + 1))); do
+		printf 'rpnode%02d\n' "$i"
+	done
+}
+
+# The hosts table of every node of the run, as the admin writes it.
+scale_hosts() {
+	local n hosts=
+	for n in $(cluster_nodes); do
+		hosts="${hosts:+$hosts, }${PIHPC_NODE_IP[$n]} $n"
+	done
+	printf '%s\n' "$hosts"
+}
+
+# scale_parallel CMD NODE...: "CMD NODE" on every NODE at once, the output
+# of each in $(pihpc_state)/NODE.CMD.log; fails naming the nodes where it
+# failed.
+scale_parallel() {
+	local cmd=$1 n bad=
+	shift
+	local -A pid=()
+	for n in "$@"; do
+		"$cmd" "$n" >"$(pihpc_state)/$n.$cmd.log" 2>&1 &
+		pid[$n]=$!
+	done
+	for n in "$@"; do
+		wait "${pid[$n]}" || bad="$bad $n"
+	done
+	[ -z "$bad" ] || { pihpc_log "$cmd failed on:$bad"; return 1; }
+}
+
+_scale_prepare() {
+	node_exec "$1" useradd -m -u 1000 -s /bin/sh pi &&
+		node_debconf_set "$1" "pihpc-common pihpc-common/hosts string $SCALE_HOSTS" &&
+		node_apt_update "$1"
+}
+
+_scale_install() { node_apt_install "$1" pihpc-compute; }
+
+scale_up() {
+	local computes all
+	mapfile -t computes < <(scale_computes "$1")
+	cluster_up filenode01 rpnode01 "${computes[@]}" || return 1
+	SCALE_HOSTS=$(scale_hosts)
+	mapfile -t all < <(cluster_nodes)
+	scale_parallel _scale_prepare "${all[@]}" || return 1
+	node_apt_install filenode01 pihpc-storage >"$(pihpc_state)/filenode01.install.log" 2>&1 ||
+		{ tail -n 30 "$(pihpc_state)/filenode01.install.log" >&2; return 1; }
+	node_apt_install rpnode01 pihpc-master >"$(pihpc_state)/rpnode01.install.log" 2>&1 ||
+		{ tail -n 30 "$(pihpc_state)/rpnode01.install.log" >&2; return 1; }
+}
+
+scale_join() {
+	local n
+	local -A pid=()
+	SCALE_FAILED=
+	SCALE_T0=$(date +%s%N)
+	for n in "$@"; do
+		_scale_install "$n" >"$(pihpc_state)/$n._scale_install.log" 2>&1 &
+		pid[$n]=$!
+	done
+	for n in "$@"; do
+		wait "${pid[$n]}" || SCALE_FAILED="$SCALE_FAILED $n"
+	done
+	SCALE_T1=$(date +%s%N)
+	for n in $SCALE_FAILED; do
+		pihpc_log "$n: apt install pihpc-compute failed; its last lines:"
+		tail -n 20 "$(pihpc_state)/$n._scale_install.log" | sed 's/^/#   /' >&2
+	done
+}
+
+scale_wait_idle() {
+	local end state n
+	end=$(($(date +%s) + $1))
+	shift
+	while :; do
+		state=$(node_exec_timeout 20 rpnode01 sinfo -h -N -o '%N %t' 2>&1) || true
+		SCALE_NOT_IDLE=
+		for n in "$@"; do
+			printf '%s\n' "$state" | grep -qx "$n idle" || SCALE_NOT_IDLE="$SCALE_NOT_IDLE $n"
+		done
+		if [ -z "$SCALE_NOT_IDLE" ]; then
+			SCALE_IDLE=$(date +%s%N)
+			return 0
+		fi
+		if [ "$(date +%s)" -ge "$end" ]; then
+			pihpc_log "not idle:$SCALE_NOT_IDLE; sinfo says:"
+			printf '%s\n' "$state" | sed 's/^/#   /' >&2
+			return 1
+		fi
+		sleep 0.5
+	done
+}
+
+# Each pause of the join service is one "trying again" or "asking again"
+# line in its journal.
+scale_retries() {
+	local n c
+	for n in "$@"; do
+		c=$(node_exec_timeout 20 "$n" journalctl -b -q --no-pager -u pihpc-join-node.service |
+			grep -c -e 'trying again in' -e 'asking again in') || true
+		[ "${c:-0}" = 0 ] || printf '%s %s\n' "$n" "$c"
+	done
+}
+
+scale_cpu_ns() {
+	cat "/sys/fs/cgroup/cpuacct/pihpc-$PIHPC_RUN-$1/cpuacct.usage"
+}
+
+scale_mem_kib() {
+	awk '$1 == "total_rss" || $1 == "total_shmem" || $1 == "total_mapped_file" { b += $2 }
+		END { printf "%d\n", b / 1024 }' \
+		"/sys/fs/cgroup/memory/pihpc-$PIHPC_RUN-$1/memory.stat"
+}
