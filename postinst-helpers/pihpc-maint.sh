@@ -324,16 +324,20 @@ _pihpc_dirs_ensure() (
 	pihpc dirs ensure --role "$2"
 )
 
-# The NFS mounts of /home and /nfs from the storage node.  $1: the package.  A storage node
-# that is down must not fail the installation: the mounts are nofail and
-# are tried again at boot.
-_pihpc_nfs_client() {
+# The NFS mounts of /home and /nfs from the storage node in /etc/fstab.
+# $1: the package.
+_pihpc_fstab() {
 	_pihpc_note_export_dirs "$1"
 	pihpc fstab apply
+}
+
+# Mount them now, after the daemon-reload that shows systemd the new
+# fstab.  A storage node that is down must not fail the installation: the
+# mounts are nofail and are tried again at boot.
+_pihpc_nfs_mount() {
 	# No storage node: the cluster has no shared file systems.
 	[ -n "$(pihpc config get storage)" ] || return 0
 	pihpc_booted || return 0
-	pihpc_systemd_reload
 	_exports=$(_pihpc_export_paths)
 	# Split on blanks, never globbed: a subshell keeps set -f here.
 	(
@@ -349,7 +353,8 @@ _pihpc_nfs_client() {
 # controller by itself (dynamic registration).  $1 = yes when the munge
 # key just changed; $2: the package (for what to run later); $3 = wait to
 # wait here until the controller lists the node (on the controller; a
-# compute node's pihpc-join-node.service waits instead).
+# compute node's pihpc-join-node.service waits instead).  The caller has
+# run the daemon-reload that shows systemd slurmd's drop-in.
 _pihpc_slurmd() {
 	# slurmd's options describe this machine's hardware, which a chroot
 	# or an image build is not: they wait for the booted machine.
@@ -361,7 +366,6 @@ _pihpc_slurmd() {
 	if _pihpc_changes slurmd env; then
 		_env_changed=yes
 	fi
-	pihpc_systemd_reload
 	if [ "$_env_changed" = yes ] || [ "$1" = yes ] || ! _pihpc_active slurmd.service; then
 		_pihpc_restart_nowait slurmd.service
 	fi
@@ -435,7 +439,9 @@ EOF
 	fi
 	deb-systemd-helper enable pihpc-join.socket >/dev/null
 	pihpc_booted || return 0
-	pihpc_systemd_reload
+	if [ "$_changed" = yes ]; then
+		pihpc_systemd_reload
+	fi
 	if [ "$_changed" = yes ] || ! _pihpc_active pihpc-join.socket; then
 		deb-systemd-invoke restart pihpc-join.socket
 	fi
@@ -444,7 +450,11 @@ EOF
 _pihpc_apply_master() {
 	_pihpc_dirs_ensure pihpc-master master
 	_pihpc_time_sync serve
-	_pihpc_nfs_client pihpc-master
+	_pihpc_fstab pihpc-master
+	# Once: the units and drop-ins of the packages just unpacked, and
+	# the fstab.  Each reload costs a good part of a second on a Pi.
+	pihpc_systemd_reload
+	_pihpc_nfs_mount
 	_conf=no _munge=no _dbd=no
 	if _pihpc_render_slurm master; then
 		_conf=yes
@@ -459,7 +469,6 @@ _pihpc_apply_master() {
 	elif _pihpc_changes db ensure; then
 		_dbd=yes
 	fi
-	pihpc_systemd_reload
 	if pihpc_booted; then
 		# The start order Slurm needs: MariaDB (a dependency, already
 		# up), slurmdbd, the cluster registered, then slurmctld.
@@ -489,7 +498,11 @@ _pihpc_apply_compute() {
 	if ! _pihpc_this_host_is_controller; then
 		_pihpc_time_sync follow
 	fi
-	_pihpc_nfs_client pihpc-compute
+	_pihpc_fstab pihpc-compute
+	# Once: the units and drop-ins of the packages just unpacked, and
+	# the fstab.  Each reload costs a good part of a second on a Pi.
+	pihpc_systemd_reload
+	_pihpc_nfs_mount
 	if [ -f /boot/firmware/cmdline.txt ] || [ -f /boot/cmdline.txt ]; then
 		db_get pihpc-compute/cgroup-cmdline
 		# A cmdline.txt pihpc cannot safely edit is left as it is,
@@ -508,7 +521,6 @@ _pihpc_apply_compute() {
 	# service tries until the controller answers (it may not exist yet),
 	# then restarts munge and slurmd; the postinst does not wait for it.
 	if pihpc_booted; then
-		pihpc_systemd_reload
 		_pihpc_restart_nowait pihpc-join-node.service
 		# Now and then: a new key of the controller reaches the node.
 		deb-systemd-invoke start pihpc-join-check.timer
