@@ -11,7 +11,8 @@
 #   - the controller's CPU seconds over that time (everything rpnode01
 #     ran: the join service, slurmctld's registrations, slurmdbd);
 #   - memory per compute node once idle (MiB, resident: anonymous, shared
-#     and mapped file pages; not the page cache), mean and largest;
+#     and mapped file pages; not the page cache), mean and largest, and
+#     the mean with the page cache (mostly the files apt just wrote);
 #   - whether a job runs on all N + 1 nodes (srun -N).
 # Then how each figure grows from the first N to the last.  The figures
 # of each N are also kept in build/bench-scale/SUITE/N.txt, so that runs of one N
@@ -35,13 +36,20 @@ here=$(dirname "$(readlink -f "$0")")
 RESULTS=$PIHPC_TOP/build/bench-scale/$PIHPC_SUITE
 PIHPC_RUN=
 
+INOTIFY=/proc/sys/fs/inotify/max_user_instances
+inotify_was=
+
 teardown() {
 	if [ -n "$PIHPC_RUN" ] && [ -d "$(pihpc_state)" ]; then
 		cluster_down >&2 || pihpc_log "cluster_down of $PIHPC_RUN reported a problem"
 	fi
 	PIHPC_RUN=
 }
-trap 'rc=$?; trap - EXIT INT TERM; teardown; exit "$rc"' EXIT
+# shellcheck disable=SC2317 # called by the EXIT trap
+restore_limits() {
+	[ -z "$inotify_was" ] || echo "$inotify_was" >"$INOTIFY"
+}
+trap 'rc=$?; trap - EXIT INT TERM; teardown; restore_limits; exit "$rc"' EXIT
 trap 'exit 130' INT TERM
 
 for n in $NODES; do
@@ -57,9 +65,22 @@ if [ "$(id -u)" != 0 ]; then
 fi
 mkdir -p "$RESULTS" || exit 1
 
+# Every node's systemd, journald, dbus and daemons hold inotify instances
+# of the host's root (about 10 per node); Linux allows 128 per user by
+# default, which 32 nodes exceed: their systemd then fails to boot.  The
+# limit is raised for the run and put back at its end.
+# shellcheck disable=SC2086 # a list of numbers, checked above
+max_n=$(printf '%s\n' $NODES | sort -n | tail -n 1)
+need=$((128 + 16 * (max_n + 2)))
+if [ "$(cat "$INOTIFY")" -lt "$need" ]; then
+	inotify_was=$(cat "$INOTIFY")
+	echo "$need" >"$INOTIFY" || exit 1
+	pihpc_log "fs.inotify.max_user_instances $inotify_was -> $need for the run"
+fi
+
 # One N; prints its line and keeps it in $RESULTS/N.txt.
 scale_run() {
-	local n=$1 computes retries cpu0 cpu1 m mem_sum=0 mem_max=0 srun_ok=no failed
+	local n=$1 computes retries cpu0 cpu1 m all mem_sum=0 mem_max=0 all_sum=0 srun_ok=no failed
 	local -a nodes
 	mapfile -t nodes < <(scale_computes "$n")
 	PIHPC_RUN=scale$$-$n
@@ -76,8 +97,8 @@ scale_run() {
 	retries=$(scale_retries "${nodes[@]}")
 	[ -z "$retries" ] || pihpc_log "N=$n: joins that tried again: $(printf '%s' "$retries" | tr '\n' ',')"
 	for computes in "${nodes[@]}"; do
-		m=$(scale_mem_kib "$computes") || return 1
-		mem_sum=$((mem_sum + m))
+		read -r m all < <(scale_mem_kib "$computes") || return 1
+		mem_sum=$((mem_sum + m)) all_sum=$((all_sum + all))
 		[ "$m" -le "$mem_max" ] || mem_max=$m
 	done
 	if [ "$(node_exec_timeout 120 rpnode01 srun -N $((n + 1)) hostname 2>/dev/null | sort -u | wc -l)" = $((n + 1)) ]; then
@@ -87,18 +108,18 @@ scale_run() {
 	awk -v n="$n" -v t0="$SCALE_T0" -v t1="$SCALE_IDLE" -v f="$failed" \
 		-v r="$(printf '%s\n' "$retries" | grep -c .)" \
 		-v c0="$cpu0" -v c1="$cpu1" -v ms="$mem_sum" -v mm="$mem_max" \
-		-v ok="$srun_ok" -v d="$(date -u +%FT%TZ)" 'BEGIN {
-		printf "%5d %9.1f %6d %7d %10.1f %9.1f %8.1f %5s  %s\n", n,
+		-v as="$all_sum" -v ok="$srun_ok" -v d="$(date -u +%FT%TZ)" 'BEGIN {
+		printf "%5d %9.1f %6d %7d %10.1f %9.1f %8.1f %9.1f %5s  %s\n", n,
 		       (t1 - t0) / 1e9, f, r, (c1 - c0) / 1e9, ms / n / 1024,
-		       mm / 1024, ok, d }' >"$RESULTS/$n.txt"
+		       mm / 1024, as / n / 1024, ok, d }' >"$RESULTS/$n.txt"
 	cat "$RESULTS/$n.txt"
 	teardown
 	[ "$failed" = 0 ] && [ "$srun_ok" = yes ]
 }
 
 header() {
-	printf '%5s %9s %6s %7s %10s %9s %8s %5s  %s\n' N "all idle" failed retried \
-		"ctl cpu s" "mem MiB" "max MiB" srun measured
+	printf '%5s %9s %6s %7s %10s %9s %8s %9s %5s  %s\n' N "all idle" failed retried \
+		"ctl cpu s" "mem MiB" "max MiB" "+cache" srun measured
 }
 
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -23,7 +23,10 @@
 #   scale_retries NODE...     "NODE COUNT" for each NODE whose join
 #                             service tried more than once
 #   scale_cpu_ns NODE         CPU time used so far by NODE (nanoseconds)
-#   scale_mem_kib NODE        memory NODE uses now, without page cache (KiB)
+#   scale_mem_kib NODE        memory NODE uses now (KiB): "RESIDENT ALL",
+#                             resident without the page cache (anonymous,
+#                             shared and mapped file pages), then all it
+#                             is charged with, page cache included
 
 scale_computes() {
 	local i
@@ -137,7 +140,8 @@ scale_cpu_ns() {
 }
 
 scale_mem_kib() {
-	awk '$1 == "total_rss" || $1 == "total_shmem" || $1 == "total_mapped_file" { b += $2 }
-		END { printf "%d\n", b / 1024 }' \
-		"/sys/fs/cgroup/memory/pihpc-$PIHPC_RUN-$1/memory.stat"
+	local cg=/sys/fs/cgroup/memory/pihpc-$PIHPC_RUN-$1
+	awk -v all="$(cat "$cg/memory.usage_in_bytes")" '
+		$1 == "total_rss" || $1 == "total_shmem" || $1 == "total_mapped_file" { b += $2 }
+		END { printf "%d %d\n", b / 1024, all / 1024 }' "$cg/memory.stat"
 }
