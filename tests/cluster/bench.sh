@@ -178,6 +178,17 @@ bench_breakdown() {
 	function row(name, a, b) {
 		printf "%-44s %7.2f %7.2f\n", name, s(a), (b - a) / 1e9
 	}
+	# The pihpc steps of postinst [w] (milliseconds), then the rest of
+	# its [len] nanoseconds: debconf, ucf, systemctl, debhelper'"'"'s lines.
+	function steps(w, len,   i, k) {
+		for (i = 1; i <= nsteps[w]; i++) {
+			k = order[w, i]
+			printf "  %-42s %7s %7.3f  (%d run%s)\n", k, "", ms_of[w, k] / 1000,
+			       runs[w, k], (runs[w, k] > 1 ? "s" : "")
+		}
+		printf "  %-42s %7s %7.2f\n", "the rest: debconf, ucf, systemctl, debhelper", "",
+		       len / 1e9 - cmd[w]
+	}
 	BEGIN {
 		# The units of the node join service, then the restarts of munge
 		# and slurmd that it asks for.
@@ -202,12 +213,20 @@ bench_breakdown() {
 		}
 		# pihpc commands inside each postinst, from the trace:
 		# "START.NS MILLISECONDS RC WORDS..."
+		# Each step, "pihpc COMMAND SUBCOMMAND", in the order of its
+		# first run, with its runs added up.
 		while ((getline l < trace) > 0) {
-			split(l, f, " ")
+			n = split(l, f, " ")
 			split(f[1], st, ".")
 			t = st[1] * 1e9 + st[2]
-			if (t >= pc && t < pce) cmd_c += f[2] / 1000
-			else if (t >= pm && t < pme) cmd_m += f[2] / 1000
+			if (t >= pc && t < pce) w = "c"
+			else if (t >= pm && t < pme) w = "m"
+			else continue
+			step = "pihpc " f[4] (n > 4 && f[5] !~ /^-/ ? " " f[5] : "")
+			if (!((w, step) in ms_of)) order[w, ++nsteps[w]] = step
+			ms_of[w, step] += f[2]
+			runs[w, step]++
+			cmd[w] += f[2] / 1000
 		}
 		js = u["pihpc-join-node.service", "ExecMainStartTimestamp"]
 		je = u["pihpc-join-node.service", "ExecMainExitTimestamp"]
@@ -221,9 +240,9 @@ bench_breakdown() {
 		row("apt download", t0, td)
 		printf "%-44s %7.2f %7.2f\n", "apt unpack, other packages'"'"' scripts", s(td), other / 1e9
 		row("pihpc-common postinst", pc, pce)
-		printf "%-44s %7s %7.2f\n", "  of which pihpc commands", "", cmd_c
+		steps("c", pce - pc)
 		row("pihpc-compute postinst", pm, pme)
-		printf "%-44s %7s %7.2f\n", "  of which pihpc commands", "", cmd_m
+		steps("m", pme - pm)
 		if (js && je) row("pihpc-join-node.service (gets the key)", js, je)
 		if (ms && me) row("munge start", ms, me)
 		if (ss && se) row("slurmd start", ss, se)
