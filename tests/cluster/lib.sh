@@ -476,6 +476,20 @@ pihpc_join_token_preseed() {
 	done
 }
 
+# pihpc_inotify_check N: room for N more nodes in root's inotify instances.
+# Each booted node holds 8 (systemd, dbus, logind, getty) and a node that
+# finds none left fails to boot with no word of why.
+PIHPC_INOTIFY_PER_NODE=8
+pihpc_inotify_check() {
+	local used max
+	max=$(cat /proc/sys/fs/inotify/max_user_instances) || return 1
+	used=$(find /proc/[0-9]*/fd -lname 'anon_inode:inotify' 2>/dev/null | wc -l)
+	[ $((used + $1 * PIHPC_INOTIFY_PER_NODE)) -gt "$max" ] || return 0
+	pihpc_die "$1 more nodes need about $(($1 * PIHPC_INOTIFY_PER_NODE)) inotify instances;" \
+		"$used of fs.inotify.max_user_instances=$max are taken:" \
+		"sysctl -w fs.inotify.max_user_instances=$((used + $1 * PIHPC_INOTIFY_PER_NODE + 128))"
+}
+
 # cluster_up [NODES...]: image, repo, network, boot, repo server.
 cluster_up() {
 	local nodes=("$@") image st name t0
@@ -486,6 +500,7 @@ cluster_up() {
 	[ "$(id -u)" = 0 ] || { pihpc_die "must run as root"; return 1; }
 	st=$(pihpc_state)
 	[ ! -e "$st" ] || { pihpc_die "run '$PIHPC_RUN' already exists ($st)"; return 1; }
+	pihpc_inotify_check "${#nodes[@]}" || return 1
 	image=$(pihpc_image_ensure) || return 1
 	t0=$(date +%s%N)
 	mkdir -p "$st/node" "$st/nfs"
