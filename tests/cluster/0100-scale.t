@@ -30,7 +30,7 @@ test_expect_success UP "apt install pihpc-compute on ${COMPUTES[*]} at once" '
 '
 
 test_expect_success UP 'all are idle' '
-	scale_wait_idle $((120 + 30 * SCALE_NODES)) rpnode01 "${COMPUTES[@]}"
+	PIHPC_JOIN_TIMEOUT=$((120 + 30 * SCALE_NODES)) wait_idle rpnode01 "${COMPUTES[@]}"
 '
 
 test_expect_success UP 'no join service had to try again' '

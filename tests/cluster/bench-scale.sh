@@ -89,11 +89,11 @@ scale_run() {
 	pihpc_log "N=$n: apt install pihpc-compute on $n nodes at once"
 	cpu0=$(scale_cpu_ns rpnode01) || return 1
 	scale_join "${nodes[@]}"
-	SCALE_NOT_IDLE='' SCALE_IDLE=''
-	scale_wait_idle "${SCALE_IDLE_TIMEOUT:-$((120 + 30 * n))}" "${nodes[@]}" || true
+	NOT_IDLE='' IDLE_AT=''
+	PIHPC_JOIN_TIMEOUT=${SCALE_IDLE_TIMEOUT:-$((120 + 30 * n))} wait_idle "${nodes[@]}" >&2 || true
 	cpu1=$(scale_cpu_ns rpnode01) || return 1
 	# shellcheck disable=SC2086 # lists of node names
-	failed=$(printf '%s\n' $SCALE_FAILED $SCALE_NOT_IDLE | sort -u | grep -c .)
+	failed=$(printf '%s\n' $SCALE_FAILED $NOT_IDLE | sort -u | grep -c .)
 	retries=$(scale_retries "${nodes[@]}")
 	[ -z "$retries" ] || pihpc_log "N=$n: joins that tried again: $(printf '%s' "$retries" | tr '\n' ',')"
 	for computes in "${nodes[@]}"; do
@@ -104,8 +104,8 @@ scale_run() {
 	if [ "$(node_exec_timeout 120 rpnode01 srun -N $((n + 1)) hostname 2>/dev/null | sort -u | wc -l)" = $((n + 1)) ]; then
 		srun_ok=yes
 	fi
-	[ -n "${SCALE_IDLE:-}" ] || SCALE_IDLE=$(date +%s%N)
-	awk -v n="$n" -v t0="$SCALE_T0" -v t1="$SCALE_IDLE" -v f="$failed" \
+	[ -n "$IDLE_AT" ] || IDLE_AT=$(date +%s%N)
+	awk -v n="$n" -v t0="$SCALE_T0" -v t1="$IDLE_AT" -v f="$failed" \
 		-v r="$(printf '%s\n' "$retries" | grep -c .)" \
 		-v c0="$cpu0" -v c1="$cpu1" -v ms="$mem_sum" -v mm="$mem_max" \
 		-v as="$all_sum" -v ok="$srun_ok" -v d="$(date -u +%FT%TZ)" 'BEGIN {

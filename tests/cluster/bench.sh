@@ -69,30 +69,15 @@ bench_step() {
 	return 1
 }
 
-# bench_wait_idle: poll sinfo on rpnode01 until rpnode01 and rpnode02 are
-# both idle; sets IDLE2 (rpnode02 first seen idle) and IDLE_BOTH.
+# bench_wait_idle: until rpnode02, then rpnode01 too, is idle; sets IDLE2
+# and IDLE_BOTH (date +%s%N).
 bench_wait_idle() {
-	local end state t
-	IDLE2='' IDLE_BOTH=''
-	end=$(( $(date +%s) + PIHPC_JOIN_TIMEOUT ))
-	while :; do
-		state=$(node_exec_timeout 20 rpnode01 sinfo -h -N -o '%N %t' 2>&1) || true
-		t=$(now)
-		if [ -z "$IDLE2" ] && printf '%s\n' "$state" | grep -qx 'rpnode02 idle'; then
-			IDLE2=$t
-		fi
-		if [ -n "$IDLE2" ] && printf '%s\n' "$state" | grep -qx 'rpnode01 idle'; then
-			IDLE_BOTH=$t
-			return 0
-		fi
-		if [ "$(date +%s)" -ge "$end" ]; then
-			pihpc_log "nodes not idle after ${PIHPC_JOIN_TIMEOUT}s; sinfo says:"
-			printf '%s\n' "$state" | sed 's/^/#   /' >&2
-			cluster_dump "${BENCH_NODES[@]}" >&2 2>&1
-			return 1
-		fi
-		sleep 0.5
-	done
+	if wait_idle rpnode02 >&2 && IDLE2=$IDLE_AT && wait_idle rpnode01 rpnode02 >&2; then
+		IDLE_BOTH=$IDLE_AT
+		return 0
+	fi
+	cluster_dump "${BENCH_NODES[@]}" >&2 2>&1
+	return 1
 }
 
 # bench_boot KIND: boot the three nodes of a new run; user pi everywhere.

@@ -435,23 +435,29 @@ cluster_is_up() { [ -f "$(pihpc_state)/nodes" ]; }
 # How long wait_idle waits for the nodes, in seconds.
 : "${PIHPC_JOIN_TIMEOUT:=120}"
 
-# wait_idle NODE...: every NODE is idle in sinfo seen from rpnode01.
+# wait_idle NODE...: every NODE is idle in sinfo seen from rpnode01 within
+# PIHPC_JOIN_TIMEOUT seconds.  Sets IDLE_AT (date +%s%N) when they are;
+# else prints sinfo and sets NOT_IDLE, the nodes that were not.
 wait_idle() {
-	local end state n ok
+	local end state n
 	end=$(($(date +%s) + PIHPC_JOIN_TIMEOUT))
 	while :; do
 		state=$(node_exec_timeout 20 rpnode01 sinfo -h -N -o '%N %t' 2>&1) || true
-		ok=1
+		NOT_IDLE=
 		for n in "$@"; do
-			printf '%s\n' "$state" | grep -qx "$n idle" || ok=0
+			printf '%s\n' "$state" | grep -qx "$n idle" || NOT_IDLE="$NOT_IDLE $n"
 		done
-		[ "$ok" = 1 ] && return 0
+		if [ -z "$NOT_IDLE" ]; then
+			# shellcheck disable=SC2034 # the caller's
+			IDLE_AT=$(date +%s%N)
+			return 0
+		fi
 		if [ "$(date +%s)" -ge "$end" ]; then
-			echo "nodes not idle after ${PIHPC_JOIN_TIMEOUT}s; sinfo says:"
+			echo "not idle after ${PIHPC_JOIN_TIMEOUT}s:$NOT_IDLE; sinfo says:"
 			printf '%s\n' "$state"
 			return 1
 		fi
-		sleep 2
+		sleep 0.5
 	done
 }
 

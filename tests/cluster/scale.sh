@@ -15,11 +15,7 @@
 #                             pihpc-storage and pihpc-master
 #   scale_join NODE...        apt install pihpc-compute on all at once;
 #                             sets SCALE_FAILED (the nodes whose install
-#                             failed), SCALE_T0 and SCALE_T1 (date +%s%N
-#                             at the start and when all installs ended)
-#   scale_wait_idle SECS NODE...  until every NODE is idle; sets
-#                             SCALE_IDLE (date +%s%N) or returns 1 with
-#                             SCALE_NOT_IDLE, the nodes that were not
+#                             failed) and SCALE_T0 (date +%s%N at the start)
 #   scale_retries NODE...     "NODE COUNT" for each NODE whose join
 #                             service tried more than once
 #   scale_cpu_ns NODE         CPU time used so far by NODE (nanoseconds)
@@ -94,33 +90,9 @@ scale_join() {
 	for n in "$@"; do
 		wait "${pid[$n]}" || SCALE_FAILED="$SCALE_FAILED $n"
 	done
-	SCALE_T1=$(date +%s%N)
 	for n in $SCALE_FAILED; do
 		pihpc_log "$n: apt install pihpc-compute failed; its last lines:"
 		tail -n 20 "$(pihpc_state)/$n._scale_install.log" | sed 's/^/#   /' >&2
-	done
-}
-
-scale_wait_idle() {
-	local end state n
-	end=$(($(date +%s) + $1))
-	shift
-	while :; do
-		state=$(node_exec_timeout 20 rpnode01 sinfo -h -N -o '%N %t' 2>&1) || true
-		SCALE_NOT_IDLE=
-		for n in "$@"; do
-			printf '%s\n' "$state" | grep -qx "$n idle" || SCALE_NOT_IDLE="$SCALE_NOT_IDLE $n"
-		done
-		if [ -z "$SCALE_NOT_IDLE" ]; then
-			SCALE_IDLE=$(date +%s%N)
-			return 0
-		fi
-		if [ "$(date +%s)" -ge "$end" ]; then
-			pihpc_log "not idle:$SCALE_NOT_IDLE; sinfo says:"
-			printf '%s\n' "$state" | sed 's/^/#   /' >&2
-			return 1
-		fi
-		sleep 0.5
 	done
 }
 
