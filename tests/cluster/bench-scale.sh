@@ -141,6 +141,6 @@ find "$RESULTS" -name '*.txt' -exec cat {} + | sort -n |
 		END {
 			if (NR < 2) exit
 			printf "growth from N=%d to N=%d (x%.1f nodes): all idle x%.2f, controller CPU x%.2f, memory per node x%.2f\n",
-			       n0, $1, $1 / n0, $2 / t0, c0 > 0 ? $5 / c0 : 0, m0 > 0 ? $6 / m0 : 0
+			       n0, $1, $1 / n0, $2 / t0, (c0 > 0 ? $5 / c0 : 0), (m0 > 0 ? $6 / m0 : 0)
 		}'
 exit "$rc"
