@@ -108,6 +108,9 @@ download() {
 		sed 's/^/  | /' "$TMP/download.log" >&2
 		return 1
 	}
+	# apt's file: method (a local mirror) gives a symbolic link; the cache
+	# must hold the file itself.
+	if [ -L "$2" ]; then cp --remove-destination "$(readlink -f "$2")" "$2"; fi
 }
 
 # sha256_of_release FILE PATH: "SHA256 SIZE" of PATH in the SHA256 list of the
