@@ -201,7 +201,8 @@ check-slurm: deb
 	  prove -v tests/cluster/0050-local-slurm.t
 
 # pihpc-common and slurmd for arm64 installed and run in an arm64 chroot
-# under qemu-user (the local arm64 Slurm from build/slurm/arm64 if built).
+# under qemu-user (the local arm64 Slurm from build/slurm/bookworm/arm64/debian
+# if built: make slurm-debs ARCH=arm64 SLURM_SOURCE=debian).
 check-arm64: deps-arm64
 	$(MAKE) deb ARCH=arm64
 	prove -v tests/arm64/*.t
