@@ -173,6 +173,7 @@ START=$SECONDS
 PHASE_NO=0
 PHASES=7
 [ -z "$VERSION" ] || PHASES=$((PHASES + 1))
+[ "$SRC_KIND" = debian ] || PHASES=$((PHASES + 1))
 [ -f "$BASE" ] || PHASES=$((PHASES + 1))
 [ "$CROSS" = 0 ] || PHASES=$((PHASES + 1))
 QEMU_ARCH=
@@ -348,6 +349,34 @@ build_deps() {
 		fi'
 }
 
+# SchedMD's mpi_pmix.so dlopens libpmix.so.2 instead of linking it, so
+# dh_shlibdeps cannot see the library and no package depends on it: a node
+# without it loses srun --mpi=pmix at run time, silently at install time. The
+# package that ships the plugins (slurm-smd, which slurmd and the client
+# depend on) gets the dependency dpkg-shlibdeps would have written, taken
+# from the shlibs of the build's own libpmix (libpmix2 on bookworm,
+# libpmix2t64 on trixie). verify checks that the plugin's package has it.
+patch_smd() {
+	# shellcheck disable=SC2016 # expanded inside the chroot
+	in_chroot '
+		cd /build/src
+		ma=$(dpkg-architecture -a"$ARCH" -qDEB_HOST_MULTIARCH)
+		pkg=$(dpkg-query -S "/usr/lib/$ma/libpmix.so.2" | cut -d: -f1)
+		[ -n "$pkg" ] || { echo "no package has /usr/lib/$ma/libpmix.so.2" >&2; exit 1; }
+		dep=$(dpkg-query --control-show "$pkg:$ARCH" shlibs 2>/dev/null |
+			awk "\$1 == \"libpmix\" && \$2 == 2 { \$1 = \$2 = \"\"; sub(/^ +/, \"\"); print; exit }") || true
+		dep=${dep:-$pkg}
+		grep -qx "Package: slurm-smd" debian/control || { echo "debian/control has no slurm-smd package" >&2; exit 1; }
+		awk -v dep="$dep" "
+			/^Package:/ { smd = (\$2 == \"slurm-smd\") }
+			smd && /^Depends:/ { sub(/^Depends:/, \"Depends: \" dep \",\") }
+			{ print }
+		" debian/control >debian/control.new
+		mv debian/control.new debian/control
+		echo "slurm-smd now depends on: $dep"
+		awk "/^Package: slurm-smd\$/,/^Description/" debian/control'
+}
+
 build() {
 	# dpkg-buildpackage (not debuild, which would clean the environment).
 	# shellcheck disable=SC2016 # expanded inside the chroot
@@ -384,6 +413,11 @@ verify() {
 		grep -E "/pam_slurm[^/]*\.so( |$)" /build/contents.txt || { echo "no pam_slurm module in the .debs" >&2; ok=0; }
 		[ "$ok" = 1 ]
 		deb=$(grep -E "/mpi_pmix[^/]*\.so( |$)" /build/contents.txt | head -n 1 | cut -d: -f1)
+		if [ "$SRC_KIND" != debian ]; then
+			echo "$deb Depends: $(dpkg-deb -f "/build/$deb" Depends)"
+			dpkg-deb -f "/build/$deb" Depends | grep -q "libpmix" ||
+				{ echo "$deb, which has mpi_pmix, does not depend on libpmix" >&2; exit 1; }
+		fi
 		rm -rf /tmp/pmix && mkdir /tmp/pmix && dpkg-deb -x "/build/$deb" /tmp/pmix
 		for so in $(find /tmp/pmix -name "mpi_pmix*.so"); do
 			echo "== ${so#/tmp/pmix} (from $deb)"
@@ -439,6 +473,9 @@ if [ "$CROSS" = 1 ]; then
 	phase "patch the packaging for the $ARCH cross build" patch_cross
 fi
 phase "install build dependencies" build_deps
+if [ "$SRC_KIND" != debian ]; then
+	phase "slurm-smd: depend on the libpmix the PMIx plugin loads" patch_smd
+fi
 phase "build (dpkg-buildpackage, parallel=$JOBS)" build
 phase "verify PMIx and PAM" verify
 if [ -n "$QEMU_ARCH" ]; then
