@@ -11,7 +11,7 @@
 # line per phase plus a progress line while a phase runs.
 #
 # Sources:
-#   default (smd)       SchedMD's release --version V (default $DEFAULT_VERSION):
+#   default (smd)       SchedMD's release --version V (default DEFAULT_VERSION):
 #                       its tarball from Debian's archive, checked against the
 #                       signed index by fetch-tarball.sh; built with the
 #                       debian/ it carries (source slurm-smd, packages slurm-smd-*)
@@ -66,7 +66,8 @@ against the signed index (src/slurm/fetch-tarball.sh).
   --suite SUITE    Debian release of the build chroot and so of the packages'
                    dependencies (default: $SUITE, env SLURM_SUITE)
   --arch ARCH      architecture to build for (default: $HOST_ARCH, env ARCH);
-                   another architecture means a cross build (tested: arm64)
+                   another architecture means a cross build (tested: arm64
+                   with --source debian; SchedMD's packaging not yet)
   --out DIR        where the .debs and build.log go (default:
                    build/slurm/SUITE/ARCH/smd-V or .../debian in the repository)
   --jobs N         parallel build jobs (default: 2, env JOBS)
