@@ -193,11 +193,12 @@ bench: bench-config deb deps-bench
 	tests/cluster/bench.sh
 
 # The cluster with the locally built Slurm (make slurm-debs for HOST_ARCH,
-# built first if missing, ~15-25 min): +pihpc versions on the nodes,
-# srun --mpi=pmix.
+# built first if missing, ~10-15 min) on nodes of SLURM_SUITE: +pihpc
+# versions on the nodes, srun --mpi=pmix.
 check-slurm: deb
 	$(MAKE) slurm-debs ARCH=$(HOST_ARCH)
-	PIHPC_SLURM_DEBS=$(CURDIR)/$(BUILD)/slurm/$(SLURM_SUITE)/$(HOST_ARCH)/$(SLURM_LABEL) \
+	PIHPC_SUITE=$(SLURM_SUITE) \
+	  PIHPC_SLURM_DEBS=$(CURDIR)/$(BUILD)/slurm/$(SLURM_SUITE)/$(HOST_ARCH)/$(SLURM_LABEL) \
 	  prove -v tests/cluster/0050-local-slurm.t
 
 # pihpc-common and slurmd for arm64 installed and run in an arm64 chroot

@@ -2,15 +2,15 @@
 # shellcheck disable=SC2016,SC2317 # single-quoted bodies are eval'd by sharness; functions run from them
 test_description='pihpc cluster with the locally built Slurm (make slurm-debs)
 
-Puts the Slurm .debs of make slurm-debs (PIHPC_SLURM_DEBS, see lib.sh; default
-the newest finished build under build/slurm/*/<arch>/) into the bootstrap
-repository, boots filenode01, rpnode01 and rpnode02, installs pihpc-storage,
-pihpc-master and pihpc-compute with plain apt (with SchedMD'"'"'s slurm-smd-*
-family named on the command line: apt would take the first alternative,
-Debian'"'"'s), and checks that the nodes run the local build (+pihpc version),
-that both compute nodes become idle, and that an MPI launch through PMIx
-reaches both nodes (srun --mpi=pmix -N2). Skipped when there are no local
-Slurm .debs.
+Puts the Slurm .debs of make slurm-debs (PIHPC_SLURM_DEBS, see lib.sh;
+default: the newest finished build for the nodes'"'"' release,
+build/slurm/<PIHPC_SUITE>/<arch>/*/) into the bootstrap repository, boots
+filenode01, rpnode01 and rpnode02, installs pihpc-storage, pihpc-master and
+pihpc-compute with plain apt (with SchedMD'"'"'s slurm-smd-* family named on
+the command line: apt would take the first alternative, Debian'"'"'s), and
+checks that the nodes run the local build (+pihpc version), that both compute
+nodes become idle, and that an MPI launch through PMIx reaches both nodes
+(srun --mpi=pmix -N2). Skipped when there are no local Slurm .debs.
 Needs root and build/repo (make deb); PIHPC_REPO=DIR uses another repository.'
 
 # sharness runs the tests in its trash directory: a relative path is the caller's
@@ -20,16 +20,17 @@ case ${PIHPC_SLURM_DEBS:-} in /* | '') ;; *) PIHPC_SLURM_DEBS=$PWD/$PIHPC_SLURM_
 
 ARCH=$(dpkg --print-architecture)
 if [ -z "${PIHPC_SLURM_DEBS:-}" ]; then
-	# build-debs.sh writes build.ok last: only finished builds count.
+	# build-debs.sh writes build.ok last: only finished builds count. Built
+	# for the nodes' release: a trixie build needs trixie's libc.
 	# shellcheck disable=SC2012 # our own directory names, no odd characters
-	PIHPC_SLURM_DEBS=$(ls -td "$PIHPC_TOP"/build/slurm/*/"$ARCH"/*/build.ok 2>/dev/null | head -n 1)
+	PIHPC_SLURM_DEBS=$(ls -td "$PIHPC_TOP/build/slurm/$PIHPC_SUITE/$ARCH"/*/build.ok 2>/dev/null | head -n 1)
 	PIHPC_SLURM_DEBS=${PIHPC_SLURM_DEBS%/build.ok}
 fi
 export PIHPC_SLURM_DEBS
 
 SLURMD_DEB=$(find "${PIHPC_SLURM_DEBS:-/nonexistent}" -maxdepth 1 \( -name "slurmd_*_$ARCH.deb" -o -name "slurm-smd-slurmd_*_$ARCH.deb" \) 2>/dev/null | head -n 1)
 if [ -z "$SLURMD_DEB" ]; then
-	echo "Bail out! no local Slurm .debs in ${PIHPC_SLURM_DEBS:-build/slurm/*/$ARCH/*} (make slurm-debs)"
+	echo "Bail out! no local Slurm .debs in ${PIHPC_SLURM_DEBS:-build/slurm/$PIHPC_SUITE/$ARCH/*} (make slurm-debs SLURM_SUITE=$PIHPC_SUITE)"
 	exit 1
 fi
 LOCAL_VERSION=$(dpkg-deb -f "$SLURMD_DEB" Version)
