@@ -306,7 +306,11 @@ local_version() {
 #  4. the Perl API is built with the build machine's perl configuration and
 #     would install arm64 objects under the x86_64 perl path: libslurm-perl and
 #     libslurmdb-perl (any package named *perl*) get the build profile
-#     <!pkg.pihpc.noperl>, and the rules' perl steps are skipped under it.
+#     <!pkg.pihpc.noperl>, and the rules' perl steps are skipped under it;
+#  5. SchedMD's debian/control build-depends on plain python3, which a cross
+#     build-dep resolves to python3:arm64, whose postinst cannot run on the
+#     build machine ("Exec format error"): python3:native is what the build
+#     runs.
 patch_cross() {
 	# shellcheck disable=SC2016 # expanded inside the chroot / by make
 	in_chroot '
@@ -334,7 +338,9 @@ EOF
 		" debian/control >debian/control.new
 		mv debian/control.new debian/control
 		echo "--- patched debian/rules:"; grep -n "pihpc\|PIHPC\|DEB_HOST_GNU_TYPE" $rules
-		echo "--- perl packages with a build profile:"; grep -B1 "pkg.pihpc.noperl" debian/control'
+		echo "--- perl packages with a build profile:"; grep -B1 "pkg.pihpc.noperl" debian/control
+		sed -E -i "/^Build-Depends/,/^[^ ]/ s/(^|[ ,:])python3( *,| *\$)/\1python3:native\2/" debian/control
+		echo "--- build dependencies:"; sed -n "/^Build-Depends/,/^[^ ]/p" debian/control'
 }
 
 build_deps() {
