@@ -310,7 +310,12 @@ local_version() {
 #  5. SchedMD's debian/control build-depends on plain python3, which a cross
 #     build-dep resolves to python3:arm64, whose postinst cannot run on the
 #     build machine ("Exec format error"): python3:native is what the build
-#     runs.
+#     runs;
+#  6. SchedMD's rules configure --with-mysql_config, which makes a failed
+#     MySQL check fatal, and the only mariadb_config is the arm64 program
+#     (the check then finds no mysql.h): configure gets a stand-in script
+#     (HAVEMYSQLCONFIG) that gives the same answers from the target's
+#     pkg-config and mariadb_version.h.
 patch_cross() {
 	# shellcheck disable=SC2016 # expanded inside the chroot / by make
 	in_chroot '
@@ -322,10 +327,26 @@ patch_cross() {
 include /usr/share/dpkg/architecture.mk
 export ac_cv_lib_hdf5_hl_main = yes
 export OBJCOPY = $(DEB_HOST_GNU_TYPE)-objcopy
+export HAVEMYSQLCONFIG = $(CURDIR)/debian/pihpc-mariadb_config
 ifneq (,$(filter pkg.pihpc.noperl,$(DEB_BUILD_PROFILES)))
 PIHPC_SKIP := true ||
 endif
 EOF
+		cat >debian/pihpc-mariadb_config <<"EOF"
+#!/bin/sh
+# Added by pihpc src/slurm/build-debs.sh: mariadb_config for the cross target.
+pc=${DEB_HOST_GNU_TYPE:?}-pkg-config
+case $1 in
+--version) sed -n "s/^#define MARIADB_CLIENT_VERSION_STR[[:space:]]*\"\(.*\)\"/\1/p" /usr/include/mariadb/mariadb_version.h ;;
+--include | --cflags) $pc --cflags libmariadb ;;
+--libs | --libs_r) $pc --libs libmariadb ;;
+*) exit 1 ;;
+esac
+EOF
+		chmod +x debian/pihpc-mariadb_config
+		host_type=$(dpkg-architecture -a"$ARCH" -qDEB_HOST_GNU_TYPE)
+		echo "--- mariadb_config stand-in: --version $(DEB_HOST_GNU_TYPE=$host_type debian/pihpc-mariadb_config --version)," \
+			"--include $(DEB_HOST_GNU_TYPE=$host_type debian/pihpc-mariadb_config --include)"
 		# include it right after the shebang line
 		sed -i "1a include debian/rules.pihpc" $rules
 		# skip the perl steps under the profile ("true || cmd | cmd" runs nothing)
