@@ -66,8 +66,7 @@ against the signed index (src/slurm/fetch-tarball.sh).
   --suite SUITE    Debian release of the build chroot and so of the packages'
                    dependencies (default: $SUITE, env SLURM_SUITE)
   --arch ARCH      architecture to build for (default: $HOST_ARCH, env ARCH);
-                   another architecture means a cross build (tested: arm64
-                   with --source debian; SchedMD's packaging not yet)
+                   another architecture means a cross build (tested: arm64)
   --out DIR        where the .debs and build.log go (default:
                    build/slurm/SUITE/ARCH/smd-V or .../debian in the repository)
   --jobs N         parallel build jobs (default: 2, env JOBS)
