@@ -89,12 +89,23 @@ deb: deps-arm64
 	src/slurm/build-pihpc.sh --arch $(ARCH) --out $(BUILD)/repo-$(ARCH)
 endif
 
-# Slurm .debs with PMIx and PAM, built in a clean bookworm chroot.
-# ARCH=arm64 cross-builds for the Pi; SLURM_TARBALL=/path/slurm-23.11.x.tar.bz2
-# builds SchedMD's slurm-smd-* packages instead of Debian's.
+# Slurm .debs with PMIx and PAM, built in a clean chroot of SLURM_SUITE:
+# SchedMD's release SLURM_VERSION with its own packaging (slurm-smd-*), the
+# tarball taken from Debian's archive and checked against the signed index.
+# SLURM_SOURCE=debian builds Debian's slurm-wlm of the suite instead;
+# SLURM_TARBALL=/path/slurm-X.tar.bz2 a local release tarball; ARCH=arm64
+# cross-builds for the Pi. A finished build is kept per version, suite and
+# architecture in $(SLURM_DEBS) and reused (SLURM_REBUILD=1 rebuilds).
+SLURM_SOURCE  ?= smd
+SLURM_SUITE   ?= bookworm
+SLURM_VERSION ?= $(shell sed -n 's/^DEFAULT_VERSION=//p' src/slurm/build-debs.sh)
+SLURM_LABEL    = $(if $(filter debian,$(SLURM_SOURCE)),debian,$(if $(SLURM_TARBALL),smd-$(basename $(basename $(notdir $(SLURM_TARBALL)))),smd-$(SLURM_VERSION)))
+SLURM_DEBS     = $(BUILD)/slurm/$(SLURM_SUITE)/$(ARCH)/$(SLURM_LABEL)
+
 slurm-debs: deps-slurm
-	src/slurm/build-debs.sh --arch $(ARCH) --out $(BUILD)/slurm/$(ARCH) \
-	  $(if $(SLURM_TARBALL),--tarball $(SLURM_TARBALL))
+	src/slurm/build-debs.sh --suite $(SLURM_SUITE) --arch $(ARCH) --source $(SLURM_SOURCE) \
+	  --out $(SLURM_DEBS) \
+	  $(if $(SLURM_TARBALL),--tarball $(SLURM_TARBALL),$(if $(filter smd,$(SLURM_SOURCE)),--version $(SLURM_VERSION)))
 
 # Every test; its last line counts what passed, failed and was skipped
 # over all of them (tests/check-summary.sh reads the whole output).
@@ -187,15 +198,18 @@ NODES ?= 8 16 32
 bench-scale: deb deps-bench
 	NODES="$(NODES)" PIHPC_SUITE=$(SUITE) tests/cluster/bench-scale.sh
 
-# The cluster with the locally built Slurm (build/slurm/HOST_ARCH; built
-# first if missing, ~15 min): +pihpc versions on the nodes, srun --mpi=pmix.
+# The cluster with the locally built Slurm (make slurm-debs for HOST_ARCH,
+# built first if missing, ~10-15 min) on nodes of SLURM_SUITE: +pihpc
+# versions on the nodes, srun --mpi=pmix.
 check-slurm: deb
-	@ls $(BUILD)/slurm/$(HOST_ARCH)/slurmd_*.deb >/dev/null 2>&1 || \
-	  $(MAKE) slurm-debs ARCH=$(HOST_ARCH)
-	PIHPC_SLURM_DEBS=$(CURDIR)/$(BUILD)/slurm/$(HOST_ARCH) prove -v tests/cluster/0050-local-slurm.t
+	$(MAKE) slurm-debs ARCH=$(HOST_ARCH)
+	PIHPC_SUITE=$(SLURM_SUITE) \
+	  PIHPC_SLURM_DEBS=$(CURDIR)/$(BUILD)/slurm/$(SLURM_SUITE)/$(HOST_ARCH)/$(SLURM_LABEL) \
+	  prove -v tests/cluster/0050-local-slurm.t
 
 # pihpc-common and slurmd for arm64 installed and run in an arm64 chroot
-# under qemu-user (the local arm64 Slurm from build/slurm/arm64 if built).
+# under qemu-user (the local arm64 Slurm from build/slurm/bookworm/arm64/debian
+# if built: make slurm-debs ARCH=arm64 SLURM_SOURCE=debian).
 check-arm64: deps-arm64
 	$(MAKE) deb ARCH=arm64
 	prove -v tests/arm64/*.t

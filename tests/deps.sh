@@ -23,7 +23,9 @@ set_packages() {
 			valgrind libcmocka-dev reprepro fakeroot piuparts autopkgtest
 			clang libclang-rt-dev"
 		;;
-	slurm) echo "apt-utils mmdebstrap arch-test util-linux" ;;
+	# gpgv, the archive keyring and xz: fetch-tarball.sh checks the Slurm
+	# tarball against the suite's signed Sources index.
+	slurm) echo "apt-utils mmdebstrap arch-test util-linux gpgv debian-archive-keyring xz-utils" ;;
 	# arch-test: mmdebstrap asks it whether the kernel runs the foreign
 	# architecture; binfmt-support registers qemu-user with the kernel.
 	arm64) echo "apt-utils mmdebstrap arch-test qemu-user-static binfmt-support" ;;

@@ -1,20 +1,25 @@
 #!/bin/bash
-# Build Slurm .debs for pihpc in a clean bookworm build chroot.
+# Build Slurm .debs for pihpc in a clean build chroot (bookworm unless --suite).
 #
 # The build never touches the host's packages: the build dependencies are
 # installed in a throw-away chroot extracted from a cached mmdebstrap tarball.
-# Results go to OUT (default build/slurm/<arch>/ in the repo). The full log is
-# written under the cache (so a "make clean" during the build cannot take it)
-# and copied to OUT/build.log at the end. The terminal only gets one line per
-# phase plus a progress line while a phase runs.
+# Results go to OUT (default build/slurm/<suite>/<arch>/<smd-VERSION|debian>/
+# in the repo), so builds of other versions, suites or architectures do not
+# replace each other; a finished build there is reused unless --force. The full
+# log is written under the cache (so a "make clean" during the build cannot
+# take it) and copied to OUT/build.log at the end. The terminal only gets one
+# line per phase plus a progress line while a phase runs.
 #
 # Sources:
-#   default             Debian's slurm-wlm (apt-get source slurm-wlm in the chroot)
-#   --tarball FILE      an upstream release tarball (>= 23.11) with its own debian/
-#                       (source slurm-smd, packages slurm-smd-*)
+#   default (smd)       SchedMD's release --version V (default DEFAULT_VERSION):
+#                       its tarball from Debian's archive, checked against the
+#                       signed index by fetch-tarball.sh; built with the
+#                       debian/ it carries (source slurm-smd, packages slurm-smd-*)
+#   --tarball FILE      a local upstream release tarball (>= 23.11), same packaging
+#   --source debian     Debian's slurm-wlm of the suite (apt-get source slurm-wlm)
 # Every build gets a local version suffix (dch --local +pihpc), for example
-# 22.05.8-4+deb12u3+pihpc1, so apt prefers it over the archive's package of the
-# same upstream version.
+# 24.11.5-1+pihpc1 or 22.05.8-4+deb12u3+pihpc1, so apt prefers it over a
+# package of the same version from elsewhere.
 #
 # Cross build (--arch arm64 on an amd64 host): dpkg-buildpackage -a arm64 with
 # the arm64 build dependencies installed by apt-get -a arm64 build-dep. The
@@ -30,27 +35,45 @@ REPO_DIR=$(cd "$SCRIPT_DIR/../.." && pwd)
 # shellcheck source=src/slurm/chroot-common.sh
 . "$SCRIPT_DIR/chroot-common.sh"
 
+# The newest SchedMD release whose tarball Debian's archive serves and that
+# builds on bookworm (sid lists 26.05.5, but its tarball is not served).
+DEFAULT_VERSION=24.11.5
 ARCH=${ARCH:-$HOST_ARCH}
 TARBALL=${SLURM_TARBALL:-}
+SOURCE=${SLURM_SOURCE:-smd}
+VERSION=${SLURM_VERSION:-}
+SUITE=${SLURM_SUITE:-$SUITE}
 SUFFIX=pihpc
 KEEP=${PIHPC_KEEP_CHROOT:-0}
+FORCE=0
 OUT=
 
 usage() {
 	cat <<EOF
-Usage: $0 [--arch ARCH] [--tarball FILE] [--out DIR] [--jobs N] [--keep]
+Usage: $0 [--version V | --tarball FILE | --source debian] [--suite SUITE]
+          [--arch ARCH] [--out DIR] [--jobs N] [--keep] [--force]
 
-Build Slurm .debs in a clean $SUITE build chroot (needs root and mmdebstrap).
+Build Slurm .debs with PMIx and PAM in a clean build chroot (needs root and
+mmdebstrap). By default SchedMD's release $DEFAULT_VERSION with SchedMD's packaging
+(slurm-smd-* packages), its tarball fetched from Debian's archive and checked
+against the signed index (src/slurm/fetch-tarball.sh).
 
+  --version V      SchedMD's release V (env SLURM_VERSION; default $DEFAULT_VERSION)
+  --tarball FILE   build a local upstream slurm-*.tar.* instead (env SLURM_TARBALL;
+                   not checked: it is yours)
+  --source KIND    smd (default) or debian: Debian's own slurm-wlm source
+                   package of the suite, slurm-wlm packages (env SLURM_SOURCE)
+  --suite SUITE    Debian release of the build chroot and so of the packages'
+                   dependencies (default: $SUITE, env SLURM_SUITE)
   --arch ARCH      architecture to build for (default: $HOST_ARCH, env ARCH);
                    another architecture means a cross build (tested: arm64)
-  --tarball FILE   build an upstream slurm-*.tar.bz2 (env SLURM_TARBALL)
-                   instead of Debian's slurm-wlm source package
-  --out DIR        where the .debs and build.log go
-                   (default: build/slurm/ARCH in the repository)
+  --out DIR        where the .debs and build.log go (default:
+                   build/slurm/SUITE/ARCH/smd-V or .../debian in the repository)
   --jobs N         parallel build jobs (default: 2, env JOBS)
   --keep           keep the work chroot after a successful build
                    (env PIHPC_KEEP_CHROOT=1; a failed build always keeps it)
+  --force          build even if OUT already holds a finished build of the
+                   same source (env SLURM_REBUILD=1)
 
 Environment: PIHPC_BUILD_CACHE (default /var/cache/pihpc-build) holds the
 cached base chroot tarball, the apt package cache and the work chroots.
@@ -63,6 +86,13 @@ while [ $# -gt 0 ]; do
 	--arch=*) ARCH=${1#*=}; shift ;;
 	--tarball) TARBALL=${2:?--tarball needs a value}; shift 2 ;;
 	--tarball=*) TARBALL=${1#*=}; shift ;;
+	--version) VERSION=${2:?--version needs a value}; shift 2 ;;
+	--version=*) VERSION=${1#*=}; shift ;;
+	--source) SOURCE=${2:?--source needs a value}; shift 2 ;;
+	--source=*) SOURCE=${1#*=}; shift ;;
+	--suite) SUITE=${2:?--suite needs a value}; shift 2 ;;
+	--suite=*) SUITE=${1#*=}; shift ;;
+	--force) FORCE=1; shift ;;
 	--out) OUT=${2:?--out needs a value}; shift 2 ;;
 	--out=*) OUT=${1#*=}; shift ;;
 	--jobs) JOBS=${2:?--jobs needs a value}; shift 2 ;;
@@ -76,6 +106,21 @@ done
 case $ARCH in
 '' | *[!a-z0-9]*) die "bad architecture '$ARCH'" ;;
 esac
+case $SUITE in
+'' | *[!a-z0-9-]*) die "bad suite '$SUITE'" ;;
+esac
+[ "${SLURM_REBUILD:-0}" = 0 ] || FORCE=1
+case $SOURCE in
+smd) ;;
+debian)
+	[ -z "$TARBALL" ] || die "--tarball and --source debian exclude each other"
+	[ -z "$VERSION" ] || die "--version and --source debian exclude each other (Debian's version is the suite's)"
+	;;
+*) die "--source: smd or debian, not '$SOURCE'" ;;
+esac
+[ -z "$TARBALL" ] || [ -z "$VERSION" ] || die "--tarball and --version exclude each other"
+[ "$SOURCE" = debian ] || [ -n "$TARBALL" ] || VERSION=${VERSION:-$DEFAULT_VERSION}
+BASE=$CACHE/$SUITE-$HOST_ARCH-buildd.tar
 case $JOBS in
 '' | *[!0-9]* | 0) die "--jobs: not a positive number: '$JOBS'" ;;
 esac
@@ -89,13 +134,28 @@ fi
 
 CROSS=0
 [ "$ARCH" = "$HOST_ARCH" ] || CROSS=1
-OUT=${OUT:-$REPO_DIR/build/slurm/$ARCH}
+if [ "$SOURCE" = debian ]; then
+	LABEL=debian
+elif [ -n "$VERSION" ]; then
+	LABEL=smd-$VERSION
+else
+	LABEL=smd-$(basename "$TARBALL" | sed 's/\.tar\..*$//')
+fi
+OUT=${OUT:-$REPO_DIR/build/slurm/$SUITE/$ARCH/$LABEL}
 mkdir -p "$OUT" "$CACHE/apt-archives/partial" "$CACHE/log"
 OUT=$(cd "$OUT" && pwd)
-LOG=$CACHE/log/slurm-$ARCH.log
-WORK=$CACHE/work/$ARCH
+# What OUT holds when it is complete: a rebuild of the same thing is skipped.
+STAMP="source=$LABEL suite=$SUITE arch=$ARCH"
+if [ "$FORCE" = 0 ] && [ -f "$OUT/build.ok" ] && [ "$(cat "$OUT/build.ok")" = "$STAMP" ] &&
+	[ -n "$(find "$OUT" -maxdepth 1 -name '*.deb' | head -n 1)" ]; then
+	echo "[$PROG] already built ($STAMP): $OUT; --force (SLURM_REBUILD=1) builds again"
+	exit 0
+fi
+rm -f "$OUT/build.ok"
+LOG=$CACHE/log/slurm-$SUITE-$ARCH.log
+WORK=$CACHE/work/$SUITE-$ARCH
 SRC_KIND=debian
-[ -z "$TARBALL" ] || SRC_KIND=tarball
+[ "$SOURCE" = debian ] || SRC_KIND=tarball
 
 # Build profiles: nocheck always; cross and the Perl API skip for cross builds.
 PROFILES=nocheck
@@ -112,6 +172,8 @@ fi
 START=$SECONDS
 PHASE_NO=0
 PHASES=7
+[ -z "$VERSION" ] || PHASES=$((PHASES + 1))
+[ "$SRC_KIND" = debian ] || PHASES=$((PHASES + 1))
 [ -f "$BASE" ] || PHASES=$((PHASES + 1))
 [ "$CROSS" = 0 ] || PHASES=$((PHASES + 1))
 QEMU_ARCH=
@@ -243,7 +305,16 @@ local_version() {
 #  4. the Perl API is built with the build machine's perl configuration and
 #     would install arm64 objects under the x86_64 perl path: libslurm-perl and
 #     libslurmdb-perl (any package named *perl*) get the build profile
-#     <!pkg.pihpc.noperl>, and the rules' perl steps are skipped under it.
+#     <!pkg.pihpc.noperl>, and the rules' perl steps are skipped under it;
+#  5. SchedMD's debian/control build-depends on plain python3, which a cross
+#     build-dep resolves to python3:arm64, whose postinst cannot run on the
+#     build machine ("Exec format error"): python3:native is what the build
+#     runs;
+#  6. SchedMD's rules configure --with-mysql_config, which makes a failed
+#     MySQL check fatal, and the only mariadb_config is the arm64 program
+#     (the check then finds no mysql.h): configure gets a stand-in script
+#     (HAVEMYSQLCONFIG) that gives the same answers from the target's
+#     pkg-config and mariadb_version.h.
 patch_cross() {
 	# shellcheck disable=SC2016 # expanded inside the chroot / by make
 	in_chroot '
@@ -255,10 +326,25 @@ patch_cross() {
 include /usr/share/dpkg/architecture.mk
 export ac_cv_lib_hdf5_hl_main = yes
 export OBJCOPY = $(DEB_HOST_GNU_TYPE)-objcopy
+export HAVEMYSQLCONFIG = $(CURDIR)/debian/pihpc-mariadb_config
 ifneq (,$(filter pkg.pihpc.noperl,$(DEB_BUILD_PROFILES)))
 PIHPC_SKIP := true ||
 endif
 EOF
+		cat >debian/pihpc-mariadb_config <<"EOF"
+#!/bin/sh
+# Added by pihpc src/slurm/build-debs.sh: mariadb_config for the cross target.
+pc=${DEB_HOST_GNU_TYPE:?}-pkg-config
+case $1 in
+--version) sed -n "s/^#define MARIADB_CLIENT_VERSION_STR[[:space:]]*\"\(.*\)\"/\1/p" /usr/include/mariadb/mariadb_version.h ;;
+--include | --cflags) $pc --cflags libmariadb ;;
+--libs | --libs_r) $pc --libs libmariadb ;;
+*) exit 1 ;;
+esac
+EOF
+		chmod +x debian/pihpc-mariadb_config
+		# (it cannot answer yet: the build dependencies come next)
+		echo "--- debian/pihpc-mariadb_config written (HAVEMYSQLCONFIG)"
 		# include it right after the shebang line
 		sed -i "1a include debian/rules.pihpc" $rules
 		# skip the perl steps under the profile ("true || cmd | cmd" runs nothing)
@@ -271,7 +357,9 @@ EOF
 		" debian/control >debian/control.new
 		mv debian/control.new debian/control
 		echo "--- patched debian/rules:"; grep -n "pihpc\|PIHPC\|DEB_HOST_GNU_TYPE" $rules
-		echo "--- perl packages with a build profile:"; grep -B1 "pkg.pihpc.noperl" debian/control'
+		echo "--- perl packages with a build profile:"; grep -B1 "pkg.pihpc.noperl" debian/control
+		sed -E -i "/^Build-Depends/,/^[^ ]/ s/(^|[ ,:])python3( *,| *\$)/\1python3:native\2/" debian/control
+		echo "--- build dependencies:"; sed -n "/^Build-Depends/,/^[^ ]/p" debian/control'
 }
 
 build_deps() {
@@ -285,6 +373,34 @@ build_deps() {
 		else
 			'"$APT"' -P "$PROFILES" build-dep ./
 		fi'
+}
+
+# SchedMD's mpi_pmix.so dlopens libpmix.so.2 instead of linking it, so
+# dh_shlibdeps cannot see the library and no package depends on it: a node
+# without it loses srun --mpi=pmix at run time, silently at install time. The
+# package that ships the plugins (slurm-smd, which slurmd and the client
+# depend on) gets the dependency dpkg-shlibdeps would have written, taken
+# from the shlibs of the build's own libpmix (libpmix2 on bookworm,
+# libpmix2t64 on trixie). verify checks that the plugin's package has it.
+patch_smd() {
+	# shellcheck disable=SC2016 # expanded inside the chroot
+	in_chroot '
+		cd /build/src
+		ma=$(dpkg-architecture -a"$ARCH" -qDEB_HOST_MULTIARCH)
+		pkg=$(dpkg-query -S "/usr/lib/$ma/libpmix.so.2" | cut -d: -f1)
+		[ -n "$pkg" ] || { echo "no package has /usr/lib/$ma/libpmix.so.2" >&2; exit 1; }
+		dep=$(dpkg-query --control-show "$pkg:$ARCH" shlibs 2>/dev/null |
+			awk "\$1 == \"libpmix\" && \$2 == 2 { \$1 = \$2 = \"\"; sub(/^ +/, \"\"); print; exit }") || true
+		dep=${dep:-$pkg}
+		grep -qx "Package: slurm-smd" debian/control || { echo "debian/control has no slurm-smd package" >&2; exit 1; }
+		awk -v dep="$dep" "
+			/^Package:/ { smd = (\$2 == \"slurm-smd\") }
+			smd && /^Depends:/ { sub(/^Depends:/, \"Depends: \" dep \",\") }
+			{ print }
+		" debian/control >debian/control.new
+		mv debian/control.new debian/control
+		echo "slurm-smd now depends on: $dep"
+		awk "/^Package: slurm-smd\$/,/^Description/" debian/control'
 }
 
 build() {
@@ -323,6 +439,11 @@ verify() {
 		grep -E "/pam_slurm[^/]*\.so( |$)" /build/contents.txt || { echo "no pam_slurm module in the .debs" >&2; ok=0; }
 		[ "$ok" = 1 ]
 		deb=$(grep -E "/mpi_pmix[^/]*\.so( |$)" /build/contents.txt | head -n 1 | cut -d: -f1)
+		if [ "$SRC_KIND" != debian ]; then
+			echo "$deb Depends: $(dpkg-deb -f "/build/$deb" Depends)"
+			dpkg-deb -f "/build/$deb" Depends | grep -q "libpmix" ||
+				{ echo "$deb, which has mpi_pmix, does not depend on libpmix" >&2; exit 1; }
+		fi
 		rm -rf /tmp/pmix && mkdir /tmp/pmix && dpkg-deb -x "/build/$deb" /tmp/pmix
 		for so in $(find /tmp/pmix -name "mpi_pmix*.so"); do
 			echo "== ${so#/tmp/pmix} (from $deb)"
@@ -337,13 +458,18 @@ smoke_qemu() {
 	# shellcheck disable=SC2016 # expanded inside the chroot
 	in_chroot '
 		rm -rf /tmp/smoke && mkdir /tmp/smoke
-		for p in slurmd slurm-wlm-basic-plugins; do
-			dpkg-deb -x /build/${p}_*_"$ARCH".deb /tmp/smoke
+		# Debian: slurmd + slurm-wlm-basic-plugins; SchedMD: slurm-smd-slurmd + slurm-smd
+		for p in slurmd slurm-wlm-basic-plugins slurm-smd-slurmd slurm-smd; do
+			for d in /build/${p}_*_"$ARCH".deb; do
+				[ ! -f "$d" ] || dpkg-deb -x "$d" /tmp/smoke
+			done
 		done
-		ma=$(dpkg-architecture -a"$ARCH" -qDEB_HOST_MULTIARCH 2>/dev/null)
-		export LD_LIBRARY_PATH=/tmp/smoke/usr/lib/$ma/slurm-wlm:/tmp/smoke/usr/lib/$ma
-		if command -v file >/dev/null; then file /tmp/smoke/usr/sbin/slurmd-wlm; fi
-		/tmp/smoke/usr/sbin/slurmd-wlm -V'
+		LD_LIBRARY_PATH=$(find /tmp/smoke -name "libslurm*.so*" -printf "%h\n" | sort -u | paste -sd:)
+		export LD_LIBRARY_PATH
+		bin=/tmp/smoke/usr/sbin/slurmd-wlm
+		[ -e "$bin" ] || bin=/tmp/smoke/usr/sbin/slurmd
+		if command -v file >/dev/null; then file "$bin"; fi
+		"$bin" -V'
 }
 
 collect() {
@@ -354,7 +480,15 @@ collect() {
 	ls -l "$OUT"/*.deb
 }
 
-echo "[$PROG] building Slurm ($SRC_KIND source) for $ARCH; full log: $LOG"
+echo "[$PROG] building Slurm ($LABEL) on $SUITE for $ARCH; full log: $LOG"
+if [ -n "$VERSION" ]; then
+	# Before anything is built: the tarball must have passed the checks.
+	phase "fetch and verify SchedMD's $VERSION tarball (fetch-tarball.sh)" \
+		"$SCRIPT_DIR/fetch-tarball.sh" "$VERSION"
+	TARBALL=$(find "$CACHE/slurm-tarballs/$VERSION" -maxdepth 1 -name "slurm-wlm_$VERSION.orig.tar.*" | head -n 1)
+	[ -n "$TARBALL" ] || die "fetch-tarball.sh left no tarball in $CACHE/slurm-tarballs/$VERSION"
+	sed -n '/^\[fetch-tarball\].*SHA-256 OK\|^\[fetch-tarball\] cached\|: OK$/p' "$LOG" | sed 's/^/  /'
+fi
 if [ ! -f "$BASE" ]; then
 	phase "create base chroot $BASE (mmdebstrap, once)" create_base
 fi
@@ -365,6 +499,9 @@ if [ "$CROSS" = 1 ]; then
 	phase "patch the packaging for the $ARCH cross build" patch_cross
 fi
 phase "install build dependencies" build_deps
+if [ "$SRC_KIND" != debian ]; then
+	phase "slurm-smd: depend on the libpmix the PMIx plugin loads" patch_smd
+fi
 phase "build (dpkg-buildpackage, parallel=$JOBS)" build
 phase "verify PMIx and PAM" verify
 if [ -n "$QEMU_ARCH" ]; then
@@ -375,6 +512,7 @@ fi
 phase "collect .debs" collect
 
 cp "$LOG" "$OUT/build.log"
+echo "$STAMP" >"$OUT/build.ok"
 if [ "$KEEP" = 1 ]; then
 	echo "[$PROG] work chroot kept: $WORK"
 else

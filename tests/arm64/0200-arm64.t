@@ -4,13 +4,16 @@ test_description='pihpc on arm64: the Pi'"'"'s architecture under qemu-user
 
 Builds (once, cached) an arm64 bookworm root with mmdebstrap, puts the arm64
 pihpc packages (make deb ARCH=arm64: build/repo-arm64) and the locally built
-arm64 Slurm (make slurm-debs ARCH=arm64: build/slurm/arm64) into a local
+arm64 Slurm (make slurm-debs ARCH=arm64 SLURM_SOURCE=debian:
+build/slurm/bookworm/arm64/debian) into a local
 repository inside it, installs pihpc-common and slurmd there with apt and
 runs pihpc node detect and slurmd -V, all as aarch64 code under qemu-user.
 Without local arm64 Slurm .debs the archive'"'"'s slurmd is used.
 Needs root, mmdebstrap, qemu-user-static and binfmt-support (qemu-aarch64
 is enabled in binfmt_misc if it is not). Env: PIHPC_REPO_ARM64 (default
-build/repo-arm64), PIHPC_SLURM_DEBS_ARM64 (default build/slurm/arm64).'
+build/repo-arm64), PIHPC_SLURM_DEBS_ARM64 (default
+build/slurm/bookworm/arm64/debian: Debian'"'"'s slurmd family, which the test
+installs).'
 
 # sharness puts its scratch dir next to the caller; keep it out of the tree
 # sharness runs the tests in its trash directory: a relative path is the caller's
@@ -34,7 +37,7 @@ trap 'rc=$?; trap - EXIT INT TERM; rm -rf "$root"; (exit "$rc"); die' EXIT
 trap 'exit 130' INT TERM
 
 REPO_ARM64=${PIHPC_REPO_ARM64:-$PIHPC_ARM64_TOP/build/repo-arm64}
-SLURM_ARM64=${PIHPC_SLURM_DEBS_ARM64:-$PIHPC_ARM64_TOP/build/slurm/arm64}
+SLURM_ARM64=${PIHPC_SLURM_DEBS_ARM64:-$PIHPC_ARM64_TOP/build/slurm/bookworm/arm64/debian}
 
 if [ "$(id -u)" != 0 ]; then
 	echo "Bail out! needs root (chroot, overlay mounts, binfmt_misc)"
@@ -59,7 +62,7 @@ if ls "$SLURM_ARM64"/slurmd_*_arm64.deb >/dev/null 2>&1; then
 	SLURM_VERSION=$(dpkg-deb -f "$(ls "$SLURM_ARM64"/slurmd_*_arm64.deb | head -n 1)" Version)
 else
 	SLURM_ARM64=
-	say "no arm64 Slurm .debs in ${PIHPC_SLURM_DEBS_ARM64:-build/slurm/arm64}: using the archive's slurmd"
+	say "no arm64 Slurm .debs in ${PIHPC_SLURM_DEBS_ARM64:-build/slurm/bookworm/arm64/debian}: using the archive's slurmd"
 fi
 
 test_expect_success 'qemu-aarch64 is enabled in binfmt_misc' '

@@ -199,10 +199,11 @@ pihpc_repo_prepare() {
 }
 
 # pihpc_repo_add_slurm DIR: add the Slurm .debs of $PIHPC_SLURM_DEBS (e.g.
-# build/slurm/amd64 from make slurm-debs) to the flat repo DIR and remake its
-# Packages and Release. Their versions (+pihpc1) sort above the archive's, so
-# the nodes' apt installs them; their dependencies are the archive Slurm's,
-# which the image's apt cache holds.
+# build/slurm/bookworm/amd64/smd-24.11.5 from make slurm-debs) to the flat
+# repo DIR and remake its Packages and Release. Debian's family (slurmd, ...)
+# has versions (+pihpc1) above the archive's, so the nodes' apt installs it;
+# SchedMD's (slurm-smd-slurmd, ...) has other names and must be asked for.
+# Their dependencies come from the image's apt cache.
 pihpc_repo_add_slurm() {
 	local dir=$1 arch n
 	arch=$(dpkg --print-architecture)
@@ -216,7 +217,7 @@ pihpc_repo_add_slurm() {
 				-o APT::FTPArchive::Release::Label=pihpc release . >Release
 	) || return 1
 	pihpc_log "bootstrap repository: $n Slurm .debs from $PIHPC_SLURM_DEBS" \
-		"($(dpkg-deb -f "$(find "$PIHPC_SLURM_DEBS" -maxdepth 1 -name "slurmd_*_$arch.deb" | head -n 1)" Version 2>/dev/null))"
+		"($(dpkg-deb -f "$(find "$PIHPC_SLURM_DEBS" -maxdepth 1 \( -name "slurmd_*_$arch.deb" -o -name "slurm-smd-slurmd_*_$arch.deb" \) | head -n 1)" Package Version 2>/dev/null | tr '\n' ' '))"
 }
 
 # Files shared by all nodes of a run (a read-only overlay lower layer).
