@@ -21,7 +21,7 @@ set_packages() {
 	test)
 		echo "$HARNESS cppcheck clang-tidy dpkg-dev lintian shellcheck sharness
 			valgrind libcmocka-dev reprepro fakeroot piuparts autopkgtest
-			clang libclang-rt-dev"
+			clang libclang-rt-dev gpgv xz-utils"
 		;;
 	# gpgv, the archive keyring and xz: fetch-tarball.sh checks the Slurm
 	# tarball against the suite's signed Sources index.
