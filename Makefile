@@ -49,7 +49,7 @@ install: all
 # build/slurm is kept: rebuilding Slurm takes a quarter of an hour.
 clean:
 	$(MAKE) -C src clean
-	rm -rf $(REPO) $(BUILD)/repo-* $(BUILD)/.deb.log
+	rm -rf $(REPO) $(BUILD)/repo-* $(BUILD)/.deb.log tests/slurm/trash* tests/slurm/test-results
 
 # Everything the build and the tests need, installed from Debian's archive.
 # Idempotent: apt-get does nothing when all is present.
@@ -123,8 +123,11 @@ check-all: check-unit lint-c check-shell check-lint check-fuzz check-suites
 check-suites: deb
 	CLUSTER_TESTS="$(CLUSTER_TESTS)" tests/suites.sh $(REPO) $(SUITES)
 
+# The C library's and the command's tests, then those of the Slurm build
+# tooling (tests/slurm: not part of the packages, so not of their build).
 check-unit: deps
 	$(MAKE) -C src check
+	prove -v tests/slurm/*.t
 
 lint-c: deps
 	$(MAKE) -C src lint

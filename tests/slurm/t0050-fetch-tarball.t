@@ -126,7 +126,10 @@ test_expect_success TOOLS 'a Sources.xz that differs from InRelease: error namin
 	cp good-Sources.xz mirror/dists/trixie/main/source/Sources.xz
 '
 
+# The agent is stopped before its home is copied and replaced: a live
+# agent over a removed home has made the next gpg wait for it in vain.
 test_expect_success TOOLS 'an InRelease signed by a key not in the keyring is refused' '
+	gpgconf --kill all &&
 	cp -r gnupg gnupg-good &&
 	rm -r gnupg && mkdir -m 700 gnupg &&
 	gpg -q --batch --passphrase "" --quick-gen-key "other <other@invalid>" ed25519 sign 1d &&
