@@ -324,16 +324,19 @@ _pihpc_dirs_ensure() (
 	pihpc dirs ensure --role "$2"
 )
 
-# The NFS mounts of /home and /nfs from the storage node in /etc/fstab.
-# $1: the package.
-_pihpc_fstab() {
+# The NFS mounts of /home and /nfs from the storage node in /etc/fstab,
+# then the role's one daemon-reload: it shows systemd the fstab and the
+# units and drop-ins of the packages just unpacked (each reload costs a
+# good part of a second on a Pi).  $1: the package.
+_pihpc_fstab_reload() {
 	_pihpc_note_export_dirs "$1"
 	pihpc fstab apply
+	pihpc_systemd_reload
 }
 
-# Mount them now, after the daemon-reload that shows systemd the new
-# fstab.  A storage node that is down must not fail the installation: the
-# mounts are nofail and are tried again at boot.
+# Mount them now (after _pihpc_fstab_reload).  A storage node that is
+# down must not fail the installation: the mounts are nofail and are
+# tried again at boot.
 _pihpc_nfs_mount() {
 	# No storage node: the cluster has no shared file systems.
 	[ -n "$(pihpc config get storage)" ] || return 0
@@ -450,10 +453,7 @@ EOF
 _pihpc_apply_master() {
 	_pihpc_dirs_ensure pihpc-master master
 	_pihpc_time_sync serve
-	_pihpc_fstab pihpc-master
-	# Once: the units and drop-ins of the packages just unpacked, and
-	# the fstab.  Each reload costs a good part of a second on a Pi.
-	pihpc_systemd_reload
+	_pihpc_fstab_reload pihpc-master
 	_pihpc_nfs_mount
 	_conf=no _munge=no _dbd=no
 	if _pihpc_render_slurm master; then
@@ -498,10 +498,7 @@ _pihpc_apply_compute() {
 	if ! _pihpc_this_host_is_controller; then
 		_pihpc_time_sync follow
 	fi
-	_pihpc_fstab pihpc-compute
-	# Once: the units and drop-ins of the packages just unpacked, and
-	# the fstab.  Each reload costs a good part of a second on a Pi.
-	pihpc_systemd_reload
+	_pihpc_fstab_reload pihpc-compute
 	_pihpc_nfs_mount
 	if [ -f /boot/firmware/cmdline.txt ] || [ -f /boot/cmdline.txt ]; then
 		db_get pihpc-compute/cgroup-cmdline
