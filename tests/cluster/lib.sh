@@ -73,6 +73,8 @@ PIHPC_NODE_PACKAGES=(
 	default-mysql-server mariadb-server nfs-kernel-server nfs-common
 	ucf debconf adduser passwd busybox reprepro gnupg chrony
 	libpmix-dev man-db autopkgtest libsodium23
+	# what SchedMD's packages from make slurm-debs need beyond those
+	bash-completion liblua5.3-0 librdkafka1
 )
 # The Debian release of the nodes (bookworm or trixie), each with its own
 # Slurm from the archive.  One build of the packages serves both.
