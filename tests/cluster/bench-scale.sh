@@ -65,13 +65,13 @@ if [ "$(id -u)" != 0 ]; then
 fi
 mkdir -p "$RESULTS" || exit 1
 
-# Every node's systemd, journald, dbus and daemons hold inotify instances
-# of the host's root (about 10 per node); Linux allows 128 per user by
-# default, which 32 nodes exceed: their systemd then fails to boot.  The
-# limit is raised for the run and put back at its end.
+# Every node holds PIHPC_INOTIFY_PER_NODE inotify instances of the host's
+# root (lib.sh); Linux allows 128 per user by default, which 16 nodes
+# fill: cluster_up would refuse the run.  The limit is raised for the run,
+# with room to spare, and put back at its end.
 # shellcheck disable=SC2086 # a list of numbers, checked above
 max_n=$(printf '%s\n' $NODES | sort -n | tail -n 1)
-need=$((128 + 16 * (max_n + 2)))
+need=$((128 + 2 * PIHPC_INOTIFY_PER_NODE * (max_n + 2)))
 if [ "$(cat "$INOTIFY")" -lt "$need" ]; then
 	inotify_was=$(cat "$INOTIFY")
 	echo "$need" >"$INOTIFY" || exit 1

@@ -14,8 +14,8 @@
 #   scale_up N                boot, user pi, preseed, apt update, install
 #                             pihpc-storage and pihpc-master
 #   scale_join NODE...        apt install pihpc-compute on all at once;
-#                             sets SCALE_FAILED (the nodes whose install
-#                             failed) and SCALE_T0 (date +%s%N at the start)
+#                             sets SCALE_FAILED (as scale_parallel) and
+#                             SCALE_T0 (date +%s%N at the start)
 #   scale_retries NODE...     "NODE COUNT" for each NODE whose join
 #                             service tried more than once
 #   scale_cpu_ns NODE         CPU time used so far by NODE (nanoseconds)
@@ -41,20 +41,21 @@ scale_hosts() {
 }
 
 # scale_parallel CMD NODE...: "CMD NODE" on every NODE at once, the output
-# of each in $(pihpc_state)/NODE.CMD.log; fails naming the nodes where it
-# failed.
+# of each in $(pihpc_state)/NODE.CMD.log; sets SCALE_FAILED, the nodes
+# where it failed, and fails naming them.
 scale_parallel() {
-	local cmd=$1 n bad=
+	local cmd=$1 n
 	shift
 	local -A pid=()
+	SCALE_FAILED=
 	for n in "$@"; do
 		"$cmd" "$n" >"$(pihpc_state)/$n.$cmd.log" 2>&1 &
 		pid[$n]=$!
 	done
 	for n in "$@"; do
-		wait "${pid[$n]}" || bad="$bad $n"
+		wait "${pid[$n]}" || SCALE_FAILED="$SCALE_FAILED $n"
 	done
-	[ -z "$bad" ] || { pihpc_log "$cmd failed on:$bad"; return 1; }
+	[ -z "$SCALE_FAILED" ] || { pihpc_log "$cmd failed on:$SCALE_FAILED"; return 1; }
 }
 
 _scale_prepare() {
@@ -66,30 +67,23 @@ _scale_prepare() {
 _scale_install() { node_apt_install "$1" pihpc-compute; }
 
 scale_up() {
-	local computes all
+	local computes all r log
 	mapfile -t computes < <(scale_computes "$1")
 	cluster_up filenode01 rpnode01 "${computes[@]}" || return 1
 	SCALE_HOSTS=$(scale_hosts)
 	mapfile -t all < <(cluster_nodes)
 	scale_parallel _scale_prepare "${all[@]}" || return 1
-	node_apt_install filenode01 pihpc-storage >"$(pihpc_state)/filenode01.install.log" 2>&1 ||
-		{ tail -n 30 "$(pihpc_state)/filenode01.install.log" >&2; return 1; }
-	node_apt_install rpnode01 pihpc-master >"$(pihpc_state)/rpnode01.install.log" 2>&1 ||
-		{ tail -n 30 "$(pihpc_state)/rpnode01.install.log" >&2; return 1; }
+	for r in filenode01:pihpc-storage rpnode01:pihpc-master; do
+		log=$(pihpc_state)/${r%%:*}.install.log
+		node_apt_install "${r%%:*}" "${r#*:}" >"$log" 2>&1 ||
+			{ tail -n 30 "$log" >&2; return 1; }
+	done
 }
 
 scale_join() {
 	local n
-	local -A pid=()
-	SCALE_FAILED=
 	SCALE_T0=$(date +%s%N)
-	for n in "$@"; do
-		_scale_install "$n" >"$(pihpc_state)/$n._scale_install.log" 2>&1 &
-		pid[$n]=$!
-	done
-	for n in "$@"; do
-		wait "${pid[$n]}" || SCALE_FAILED="$SCALE_FAILED $n"
-	done
+	scale_parallel _scale_install "$@"
 	for n in $SCALE_FAILED; do
 		pihpc_log "$n: apt install pihpc-compute failed; its last lines:"
 		tail -n 20 "$(pihpc_state)/$n._scale_install.log" | sed 's/^/#   /' >&2
