@@ -106,6 +106,15 @@ test_expect_success IDLE 'srun -N2 hostname runs on both nodes' '
 	test_cmp expect out
 '
 
+test_expect_success IDLE 'slurm.conf starts PMIx by default (MpiDefault=pmix)' '
+	node_exec_timeout 60 rpnode01 scontrol show config >config &&
+	grep -Ex "MpiDefault +=  *pmix" config
+'
+
+test_expect_success IDLE 'an MPI program on both nodes: ranks report their hosts, a message goes 0 -> 1 -> 0' '
+	mpi_pingpong rpnode01 rpnode02
+'
+
 test_expect_success IDLE 'client commands work on the compute node from its cache' '
 	node_exec rpnode02 sinfo -h -o "%P %N" >out &&
 	echo "batch* rpnode[01-02]" >expect &&

@@ -75,6 +75,8 @@ PIHPC_NODE_PACKAGES=(
 	libpmix-dev man-db autopkgtest libsodium23
 	# what SchedMD's packages from make slurm-debs need beyond those
 	bash-completion liblua5.3-0 librdkafka1
+	# an MPI program for the tests (OpenMPI, through mpi4py)
+	python3-mpi4py
 )
 # The Debian release of the nodes (bookworm or trixie), each with its own
 # Slurm from the archive.  One build of the packages serves both.

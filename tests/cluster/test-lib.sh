@@ -40,3 +40,45 @@ fi
 key_sum() {
 	node_exec "$1" sha256sum /etc/munge/munge.key | cut -d" " -f1
 }
+
+# mpi_pingpong A B: tests/cluster/mpi-pingpong.py (OpenMPI from the nodes'
+# release, through mpi4py) on nodes A and B, one rank each, launched from
+# rpnode01 by a plain srun: no --mpi flag, so slurm.conf's MpiDefault must
+# start PMIx.  Each rank reports its host; rank 0's message reaches rank 1
+# and comes back.
+mpi_pingpong() {
+	local n
+	for n in "$1" "$2"; do
+		node_apt_install "$n" python3-mpi4py >/dev/null &&
+			node_copy_in "$n" /opt/pihpc-test "$PIHPC_TOP/tests/cluster/mpi-pingpong.py" ||
+			return 1
+	done
+	node_exec_timeout 180 rpnode01 srun -N2 --ntasks-per-node=1 -w "$1,$2" \
+		python3 /opt/pihpc-test/mpi-pingpong.py >mpi.out 2>mpi.err
+	n=$?
+	cat mpi.out mpi.err
+	[ "$n" = 0 ] || return 1
+	grep -v '^rank 0: ' mpi.out | sort >mpi.ranks
+	printf 'rank 0 of 2 on %s\nrank 1 of 2 on %s\n' "$1" "$2" >mpi.expect
+	test_cmp mpi.expect mpi.ranks &&
+		grep -qx "rank 0: message came back from $2 after 2 hops" mpi.out
+}
+
+# apt_update_pihpc NODE [SOURCES]: refresh only the storage node's source
+# (the Debian archive is offline in the nodes); any warning is an error.
+apt_update_pihpc() {
+	node_exec_timeout 120 "$1" apt-get -q update --error-on=any \
+		-o Dir::Etc::sourcelist="${2:-/etc/apt/sources.list.d/pihpc.sources}" \
+		-o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0
+}
+
+# The step README.md documents for a node that has no pihpc yet (keep the
+# two in sync).
+readme_bootstrap() {
+	node_exec_timeout 60 "$1" sh -exc '
+		grep -qw filenode01 /etc/hosts || echo "'"${PIHPC_NODE_IP[filenode01]}"' filenode01" >>/etc/hosts
+		/usr/lib/apt/apt-helper download-file http://'"${PIHPC_NODE_IP[filenode01]}"'/pihpc.gpg /etc/apt/keyrings/pihpc.gpg
+		/usr/lib/apt/apt-helper download-file http://'"${PIHPC_NODE_IP[filenode01]}"'/pihpc.sources /etc/apt/sources.list.d/pihpc.sources
+		/usr/lib/apt/apt-helper download-file http://'"${PIHPC_NODE_IP[filenode01]}"'/pihpc.pref /etc/apt/preferences.d/pihpc.pref
+	'
+}
