@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "aptpin.h"
 #include "error.h"
 #include "file.h"
 #include "i18n.h"
@@ -220,6 +221,34 @@ _field(const char *text, const char *name, struct strbuf *val)
 	return -1;
 }
 
+/* Publish www/pihpc.pref for what the repository now holds. */
+static int
+_publish_pin(const struct pihpc_ctx *ctx, const struct repo_paths *rp,
+	     struct strlist *done, char *err, size_t errlen)
+{
+	struct strlist lines = STRLIST_INIT, names = STRLIST_INIT;
+	struct strbuf pref = STRBUF_INIT;
+	size_t i;
+	int rc;
+
+	rc = pihpc_repo_list(ctx, &lines, err, errlen);
+	for (i = 0; rc == 0 && i < lines.nr; i++) {
+		char *name = xstrndup(lines.v[i], strcspn(lines.v[i], " "));
+
+		strlist_push(&names, name);
+		free(name);
+	}
+	if (rc == 0) {
+		pihpc_aptpin_render(&names, &pref);
+		rc = _write(rp->out.buf, PIHPC_APTPIN_FILE, pref.buf, pref.len,
+			    NULL, done, err, errlen);
+	}
+	strlist_clear(&lines);
+	strlist_clear(&names);
+	strbuf_release(&pref);
+	return rc;
+}
+
 /*****************************************************************************
  *  Public Functions
  *****************************************************************************/
@@ -362,7 +391,8 @@ pihpc_repo_init(const struct pihpc_ctx *ctx, const char *storage,
 		    "Signed-By: %s\n",
 		    storage, PIHPC_REPO_CODENAME, PIHPC_REPO_KEYRING);
 	if (_write(rp.out.buf, "pihpc.sources", sb.buf, sb.len, NULL, done,
-		   err, errlen) < 0)
+		   err, errlen) < 0 ||
+	    _publish_pin(ctx, &rp, done, err, errlen) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -471,6 +501,9 @@ pihpc_repo_add(const struct pihpc_ctx *ctx, char *const *files, size_t n,
 				      versions.v[i], archs.v[i]);
 		}
 	}
+	/* what was added stays added even if this fails */
+	if (_publish_pin(ctx, &rp, done, err, errlen) < 0)
+		rc = -1;
 out:
 	_stop_agent(&rp);
 	_paths_release(&rp);

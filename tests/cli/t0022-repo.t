@@ -70,6 +70,7 @@ test_expect_success TOOLS 'repo init creates key, config, indexes' '
 	exported '\''r/srv/pihpc/www/dists/pihpc'\''
 	updated '\''r/srv/pihpc/www/pihpc.gpg'\''
 	updated '\''r/srv/pihpc/www/pihpc.sources'\''
+	updated '\''r/srv/pihpc/www/pihpc.pref'\''
 	EOF
 	test_cmp expect out &&
 	grep -x "SignWith: $fpr" r/srv/pihpc/repo/conf/distributions &&
@@ -124,6 +125,34 @@ test_expect_success TOOLS 'repo add an older version: exit 1 with reprepro'\''s 
 	test_must_be_empty out &&
 	echo "pihpc: error: cannot add '\''hello_0.9_all.deb'\'': Skipping inclusion of '\''hello'\'' '\''0.9'\'' in '\''pihpc|main|amd64'\'', as it has already '\''1.0'\''." >expect &&
 	test_cmp expect err
+'
+
+# apt_prefs_ok FILE: apt reads FILE as its only preferences without a word
+apt_prefs_ok () {
+	mkdir -p empty.d &&
+	apt-cache -o Dir::Etc::preferences="$PWD/$1" -o Dir::Etc::preferencesparts="$PWD/empty.d" \
+		policy >apt.out 2>apt.err &&
+	test_must_be_empty apt.err
+}
+
+test_expect_success TOOLS 'without Slurm in the repository, pihpc.pref pins nothing and apt reads it' '
+	! grep -q "^Pin" r/srv/pihpc/www/pihpc.pref &&
+	apt_prefs_ok r/srv/pihpc/www/pihpc.pref
+'
+
+test_expect_success TOOLS 'repo add of SchedMD'\''s slurmd: pihpc.pref follows, apt reads it' '
+	mkdeb slurm-smd-slurmd 24.11.5-1+pihpc1 amd64 &&
+	"$PIHPC" --root r repo add slurm-smd-slurmd_24.11.5-1+pihpc1_amd64.deb >out &&
+	cat >expect <<-\EOF &&
+	added slurm-smd-slurmd 24.11.5-1+pihpc1 amd64
+	updated '\''r/srv/pihpc/www/pihpc.pref'\''
+	EOF
+	test_cmp expect out &&
+	grep -x "Package: src:slurm-smd" r/srv/pihpc/www/pihpc.pref &&
+	grep -x "Package: slurmd slurmctld slurmdbd slurm-client" r/srv/pihpc/www/pihpc.pref &&
+	apt_prefs_ok r/srv/pihpc/www/pihpc.pref &&
+	"$PIHPC" --root r repo init >out &&
+	test_must_be_empty out
 '
 
 test_expect_success TOOLS 'no secret key material outside the GnuPG home' '

@@ -26,24 +26,6 @@ HAND_EDIT=SchedulerParameters=bf_interval=60
 # mark WHAT: elapsed time since the start, in the TAP output.
 mark() { echo "# [$(($(date +%s) - T0)) s] $*" >&5; }
 
-# apt_update_pihpc NODE [SOURCES]: refresh only the storage node's source
-# (the Debian archive is offline in the nodes); any warning is an error.
-apt_update_pihpc() {
-	node_exec_timeout 120 "$1" apt-get -q update --error-on=any \
-		-o Dir::Etc::sourcelist="${2:-/etc/apt/sources.list.d/pihpc.sources}" \
-		-o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0
-}
-
-# The step README.md documents for a node that has no pihpc yet (keep the
-# two in sync).
-readme_bootstrap() {
-	node_exec_timeout 60 "$1" sh -exc '
-		grep -qw filenode01 /etc/hosts || echo "'"$STORAGE_IP"' filenode01" >>/etc/hosts
-		/usr/lib/apt/apt-helper download-file http://'"$STORAGE_IP"'/pihpc.gpg /etc/apt/keyrings/pihpc.gpg
-		/usr/lib/apt/apt-helper download-file http://'"$STORAGE_IP"'/pihpc.sources /etc/apt/sources.list.d/pihpc.sources
-	'
-}
-
 # fingerprint of the key in the node's /etc/apt/keyrings/pihpc.gpg
 node_key_fpr() {
 	node_exec "$1" sh -c 'h=$(mktemp -d) &&
@@ -159,7 +141,9 @@ for n in rpnode01 rpnode02; do
 			/etc/apt/keyrings/pihpc-bootstrap.gpg &&
 		readme_bootstrap $n &&
 		node_exec $n cat /etc/apt/sources.list.d/pihpc.sources >$n.sources &&
-		test_cmp sources $n.sources
+		test_cmp sources $n.sources &&
+		node_exec $n cat /etc/apt/preferences.d/pihpc.pref >$n.pref &&
+		grep -q 'holds no Slurm' $n.pref
 	"
 
 	test_expect_success PUBLISHED "$n: the fetched key has the fingerprint pihpc repo key printed" "

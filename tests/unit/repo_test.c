@@ -136,7 +136,12 @@ test_init(void **state)
 		"updated 'ROOT/srv/pihpc/repo/conf/options'\n"
 		"exported 'ROOT/srv/pihpc/www/dists/pihpc'\n"
 		"updated 'ROOT/srv/pihpc/www/pihpc.gpg'\n"
-		"updated 'ROOT/srv/pihpc/www/pihpc.sources'\n");
+		"updated 'ROOT/srv/pihpc/www/pihpc.sources'\n"
+		"updated 'ROOT/srv/pihpc/www/pihpc.pref'\n");
+	/* no Slurm in the repository: the preferences pin nothing */
+	tu_read(f->root, "srv/pihpc/www/pihpc.pref", &sb);
+	assert_non_null(strstr(sb.buf, "holds no Slurm"));
+	assert_int_equal(_mode(f, "srv/pihpc/www/pihpc.pref"), 0644);
 
 	tu_read(f->root, "srv/pihpc/repo/conf/distributions", &sb);
 	strbuf_reset(&want);
@@ -340,6 +345,19 @@ test_add_and_list(void **state)
 	assert_int_equal(pihpc_repo_list(&f->ctx, &f->done, err, sizeof(err)), 0);
 	assert_int_equal(f->done.nr, 2);
 	assert_string_equal(f->done.v[0], "hello 1.1 all");
+
+	/* SchedMD's slurmd: the published preferences follow */
+	_deb(f, "slurm-smd-slurmd", "24.11.5-1+pihpc1", "amd64", &old);
+	files[0] = old.buf;
+	strlist_clear(&f->done);
+	if (pihpc_repo_add(&f->ctx, files, 1, &f->done, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	assert_int_equal(f->done.nr, 2);
+	strbuf_reset(&want);
+	strbuf_addf(&want, "updated '%s/srv/pihpc/www/pihpc.pref'", f->root);
+	assert_string_equal(f->done.v[1], want.buf);
+	tu_read(f->root, "srv/pihpc/www/pihpc.pref", &sb);
+	assert_non_null(strstr(sb.buf, "Package: src:slurm-smd\n"));
 
 	strbuf_release(&hello);
 	strbuf_release(&tool);
