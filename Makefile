@@ -210,9 +210,12 @@ check-slurm: deb
 	  PIHPC_SLURM_DEBS=$(CURDIR)/$(BUILD)/slurm/$(SLURM_SUITE)/$(HOST_ARCH)/$(SLURM_LABEL) \
 	  prove -v tests/cluster/0050-local-slurm.t
 
-# pihpc-common and slurmd for arm64 installed and run in an arm64 chroot
-# under qemu-user (the local arm64 Slurm from build/slurm/bookworm/arm64/debian
-# if built: make slurm-debs ARCH=arm64 SLURM_SOURCE=debian).
+# pihpc-common with the Slurm daemon and client commands for arm64 installed
+# in an arm64 chroot under qemu-user, where pihpc node detect, slurmd -C,
+# pihpc render and srun --version run: the local arm64 Slurm, the newest
+# finished build in build/slurm/bookworm/arm64/*/ (make slurm-debs ARCH=arm64:
+# SchedMD's slurm-smd-*, or Debian's slurmd family with SLURM_SOURCE=debian;
+# PIHPC_SLURM_DEBS_ARM64=DIR another), else the archive's slurmd.
 check-arm64: deps-arm64
 	$(MAKE) deb ARCH=arm64
 	prove -v tests/arm64/*.t

@@ -11,8 +11,12 @@
 #   arm64_rootfs_ensure     build/reuse the cached rootfs, print its path.
 #                           mmdebstrap --arch=arm64 --variant=minbase bookworm,
 #                           with the archive's package lists and, downloaded
-#                           only, the dependency closure of slurmd and of
-#                           pihpc-common, so the chroot installs offline
+#                           only, the dependency closure of pihpc-common, of
+#                           Debian's slurmd and slurm-client and of what
+#                           SchedMD's slurm-smd, slurm-smd-slurmd and
+#                           slurm-smd-client (make slurm-debs ARCH=arm64)
+#                           depend on, so the chroot installs either family
+#                           offline
 #   arm64_run_init DIR ROOTFS   per-test scratch: overlay upper/work in DIR
 #   arm64_repo_add DIR...   copy the .debs of each DIR into a flat repo at
 #                           /srv/pihpc-arm64-repo of the chroot (Packages made
@@ -33,7 +37,16 @@
 : "${PIHPC_TEST_CACHE:=/var/cache/pihpc-test}"
 PIHPC_ARM64_SUITE=bookworm
 # Downloaded only into the rootfs' apt cache (with their dependencies).
-PIHPC_ARM64_PACKAGES=(slurmd slurm-client munge ucf passwd libmunge2 libsodium23 debconf)
+PIHPC_ARM64_PACKAGES=(
+	slurmd slurm-client munge ucf passwd libmunge2 libsodium23 debconf
+	# the Depends of SchedMD's slurm-smd, slurm-smd-slurmd and
+	# slurm-smd-client, named here so that they do not hang on the closure
+	# of Debian's slurmd (libc6, munge and libmunge2 are above)
+	bash-completion libcurl4 libdbus-1-3 libfreeipmi17 libhdf5-103-1
+	libhdf5-hl-100 libhwloc15 libipmimonitoring6 libjson-c5 libjwt0
+	liblua5.3-0 liblz4-1 libmariadb3 libnuma1 libpam0g libpmix2
+	librdkafka1 libreadline8 libyaml-0-2
+)
 PIHPC_ARM64_SOURCES=/etc/apt/sources.list.d/pihpc-arm64.list
 PIHPC_ARM64_LIB=$(readlink -f "${BASH_SOURCE[0]}")
 # shellcheck disable=SC2034 # used by the tests
