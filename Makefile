@@ -202,13 +202,22 @@ bench-scale: deb deps-bench
 	NODES="$(NODES)" PIHPC_SUITE=$(SUITE) tests/cluster/bench-scale.sh
 
 # The cluster with the locally built Slurm (make slurm-debs for HOST_ARCH,
-# built first if missing, ~10-15 min) on nodes of SLURM_SUITE: +pihpc
-# versions on the nodes, srun --mpi=pmix.
+# built first if missing, ~10-15 min per release) on nodes of each release
+# of SLURM_SUITES (both; SLURM_SUITE=X alone picks one): published by the
+# storage node's repository, taken through its pihpc.pref, +pihpc versions
+# on the nodes, an MPI program across two nodes; where the release's own
+# Slurm is the same x.y, the nodes change over to the local build with a
+# job running.
+SLURM_SUITES ?= $(if $(filter command line environment,$(origin SLURM_SUITE)),$(SLURM_SUITE),$(SUITES))
+
 check-slurm: deb
-	$(MAKE) slurm-debs ARCH=$(HOST_ARCH)
-	PIHPC_SUITE=$(SLURM_SUITE) \
-	  PIHPC_SLURM_DEBS=$(CURDIR)/$(BUILD)/slurm/$(SLURM_SUITE)/$(HOST_ARCH)/$(SLURM_LABEL) \
-	  prove -v tests/cluster/0050-local-slurm.t
+	@for suite in $(SLURM_SUITES); do \
+	  $(MAKE) --no-print-directory slurm-debs ARCH=$(HOST_ARCH) SLURM_SUITE=$$suite || exit 1; \
+	  echo "== check-slurm on $$suite nodes"; \
+	  PIHPC_SUITE=$$suite \
+	    PIHPC_SLURM_DEBS=$(CURDIR)/$(BUILD)/slurm/$$suite/$(HOST_ARCH)/$(SLURM_LABEL) \
+	    prove -v tests/cluster/0050-local-slurm.t || exit 1; \
+	done
 
 # pihpc-common with the Slurm daemon and client commands for arm64 installed
 # in an arm64 chroot under qemu-user, where pihpc node detect, slurmd -C,

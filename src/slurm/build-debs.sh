@@ -17,9 +17,13 @@
 #                       debian/ it carries (source slurm-smd, packages slurm-smd-*)
 #   --tarball FILE      a local upstream release tarball (>= 23.11), same packaging
 #   --source debian     Debian's slurm-wlm of the suite (apt-get source slurm-wlm)
-# Every build gets a local version suffix (dch --local +pihpc), for example
-# 24.11.5-1+pihpc1 or 22.05.8-4+deb12u3+pihpc1, so apt prefers it over a
-# package of the same version from elsewhere.
+# Every build gets a local version suffix: +pihpc, the revision of this
+# recipe (REV below) and the Debian release it is built for, for example
+# 24.11.5-1+pihpc2~deb12 or 22.05.8-4+deb12u3+pihpc2~deb13.  apt prefers it
+# to a package of the same version from elsewhere, a build of a changed
+# recipe to an older one, and the trixie build to the bookworm build (as
+# for backports' ~bpo12): the two never share a version, and a node that
+# moves to trixie moves to trixie's build.
 #
 # Cross build (--arch arm64 on an amd64 host): dpkg-buildpackage -a arm64 with
 # the arm64 build dependencies installed by apt-get -a arm64 build-dep. The
@@ -44,6 +48,9 @@ SOURCE=${SLURM_SOURCE:-smd}
 VERSION=${SLURM_VERSION:-}
 SUITE=${SLURM_SUITE:-$SUITE}
 SUFFIX=pihpc
+# Raised whenever a change here changes the packages built: 2 gave
+# slurm-smd its Conflicts with Debian's slurm-client.
+REV=2
 KEEP=${PIHPC_KEEP_CHROOT:-0}
 FORCE=0
 OUT=
@@ -145,7 +152,13 @@ OUT=${OUT:-$REPO_DIR/build/slurm/$SUITE/$ARCH/$LABEL}
 mkdir -p "$OUT" "$CACHE/apt-archives/partial" "$CACHE/log"
 OUT=$(cd "$OUT" && pwd)
 # What OUT holds when it is complete: a rebuild of the same thing is skipped.
-STAMP="source=$LABEL suite=$SUITE arch=$ARCH"
+case $SUITE in
+bookworm) DEBREL=deb12 ;;
+trixie) DEBREL=deb13 ;;
+*) die "no Debian release number for suite '$SUITE'" ;;
+esac
+LOCAL="+$SUFFIX$REV~$DEBREL"
+STAMP="source=$LABEL suite=$SUITE arch=$ARCH version=$LOCAL"
 if [ "$FORCE" = 0 ] && [ -f "$OUT/build.ok" ] && [ "$(cat "$OUT/build.ok")" = "$STAMP" ] &&
 	[ -n "$(find "$OUT" -maxdepth 1 -name '*.deb' | head -n 1)" ]; then
 	echo "[$PROG] already built ($STAMP): $OUT; --force (SLURM_REBUILD=1) builds again"
@@ -245,7 +258,7 @@ in_chroot() {
 		sh "$WORK" "$CACHE/apt-archives" \
 		/usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
 		DEBIAN_FRONTEND=noninteractive DEBFULLNAME="pihpc build" DEBEMAIL=pihpc@localhost \
-		ARCH="$ARCH" CROSS="$CROSS" JOBS="$JOBS" SUFFIX="$SUFFIX" PROFILES="$PROFILES" \
+		ARCH="$ARCH" CROSS="$CROSS" JOBS="$JOBS" LOCAL="$LOCAL" SUITE="$SUITE" PROFILES="$PROFILES" \
 		SRC_KIND="$SRC_KIND" TARBALL_NAME="$(basename "${TARBALL:-none}")" \
 		/bin/bash -c "set -euo pipefail; cd /build 2>/dev/null || true; $1"
 }
@@ -288,9 +301,10 @@ local_version() {
 	# shellcheck disable=SC2016 # expanded inside the chroot
 	in_chroot '
 		cd /build/src
-		dch --local "+$SUFFIX" "Local build for pihpc ($ARCH): PMIx and PAM enabled."
+		dch --newversion "$(dpkg-parsechangelog -S Version)$LOCAL" \
+			"Local build for pihpc ($ARCH, Debian $SUITE): PMIx and PAM enabled."
 		v=$(dpkg-parsechangelog -S Version)
-		case $v in *"+$SUFFIX"[0-9]*) ;; *) echo "version $v has no +$SUFFIX suffix" >&2; exit 1 ;; esac
+		case $v in *"$LOCAL") ;; *) echo "version $v does not end in $LOCAL" >&2; exit 1 ;; esac
 		echo "version: $v"'
 }
 
@@ -382,6 +396,9 @@ build_deps() {
 # depend on) gets the dependency dpkg-shlibdeps would have written, taken
 # from the shlibs of the build's own libpmix (libpmix2 on bookworm,
 # libpmix2t64 on trixie). verify checks that the plugin's package has it.
+# slurm-smd also ships files of Debian's slurm-client (man pages, ...)
+# without a Conflicts, so dpkg refused to unpack it on a node changing over
+# from Debian's family: it now conflicts, and apt removes slurm-client first.
 patch_smd() {
 	# shellcheck disable=SC2016 # expanded inside the chroot
 	in_chroot '
@@ -396,9 +413,13 @@ patch_smd() {
 		awk -v dep="$dep" "
 			/^Package:/ { smd = (\$2 == \"slurm-smd\") }
 			smd && /^Depends:/ { sub(/^Depends:/, \"Depends: \" dep \",\") }
+			smd && /^Conflicts:/ { sub(/^Conflicts:/, \"Conflicts: slurm-client,\"); conflicts = 1 }
+			smd && /^Description:/ && !conflicts { print \"Conflicts: slurm-client\" }
 			{ print }
 		" debian/control >debian/control.new
 		mv debian/control.new debian/control
+		awk "/^Package: slurm-smd\$/,/^Description/" debian/control | grep -q "^Conflicts: slurm-client" ||
+			{ echo "slurm-smd does not conflict with slurm-client" >&2; exit 1; }
 		echo "slurm-smd now depends on: $dep"
 		awk "/^Package: slurm-smd\$/,/^Description/" debian/control'
 }
@@ -494,13 +515,13 @@ if [ ! -f "$BASE" ]; then
 fi
 phase "prepare work chroot $WORK" prepare_chroot
 phase "get source" get_source
-phase "add local version suffix +$SUFFIX" local_version
+phase "add local version suffix $LOCAL" local_version
 if [ "$CROSS" = 1 ]; then
 	phase "patch the packaging for the $ARCH cross build" patch_cross
 fi
 phase "install build dependencies" build_deps
 if [ "$SRC_KIND" != debian ]; then
-	phase "slurm-smd: depend on the libpmix the PMIx plugin loads" patch_smd
+	phase "slurm-smd: depend on the libpmix the PMIx plugin loads, conflict with slurm-client" patch_smd
 fi
 phase "build (dpkg-buildpackage, parallel=$JOBS)" build
 phase "verify PMIx and PAM" verify

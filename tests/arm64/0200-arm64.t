@@ -84,7 +84,7 @@ else
 	say "no arm64 Slurm .debs in ${PIHPC_SLURM_DEBS_ARM64:-build/slurm/$PIHPC_ARM64_SUITE/arm64/*/}: using the archive's slurmd and slurm-client"
 fi
 
-# upstream_version VERSION: 24.11.5 of 24.11.5-1+pihpc1 (what slurmd -V and
+# upstream_version VERSION: 24.11.5 of 24.11.5-1+pihpc2~deb12 (what slurmd -V and
 # srun --version print, after "slurm " or Debian's "slurm-wlm ").
 upstream_version() {
 	local v=${1#*:}

@@ -51,9 +51,7 @@
 #   pihpc_image_ensure         build/reuse the cached image, print its root
 #
 # Environment: PIHPC_RUN (run name, default t$$; demo.sh uses "demo"),
-# PIHPC_REPO (repo dir, default build/repo), PIHPC_SLURM_DEBS (dir of
-# locally built Slurm .debs, e.g. build/slurm/amd64, added to the bootstrap
-# repository so that the nodes install them), PIHPC_TEST_CACHE
+# PIHPC_REPO (repo dir, default build/repo), PIHPC_TEST_CACHE
 # (/var/cache/pihpc-test), PIHPC_TEST_STATE (/run/pihpc-cluster),
 # PIHPC_BOOTSTRAP_PORT (8080), PIHPC_BOOT_TIMEOUT (90 s), PIHPC_STOP_TIMEOUT
 # (30 s), PIHPC_APT_TIMEOUT (1200 s), PIHPC_KEEP_LOGS (dir: keep console logs),
@@ -108,7 +106,6 @@ PIHPC_STORAGE_NODE=filenode01
 : "${PIHPC_STOP_TIMEOUT:=30}"
 : "${PIHPC_APT_TIMEOUT:=1200}"
 : "${PIHPC_REPO:=}"      # dir with *.deb + Packages + Release (default build/repo)
-: "${PIHPC_SLURM_DEBS:=}" # dir with Slurm .debs for the bootstrap repo (default none)
 
 PIHPC_CGROUP_CTRLS=(cpu cpuacct cpuset memory devices freezer blkio pids systemd unified)
 PIHPC_NODE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -190,9 +187,6 @@ pihpc_repo_prepare() {
 	mkdir -p "$st/gnupg" "$st/repo" && chmod 700 "$st/gnupg"
 	cp -a "$src"/. "$st/repo/"
 	rm -f "$st/repo/InRelease" "$st/repo/Release.gpg"
-	if [ -n "${PIHPC_SLURM_DEBS:-}" ]; then
-		pihpc_repo_add_slurm "$st/repo" || return 1
-	fi
 	pihpc_gpg --passphrase '' --pinentry-mode loopback \
 		--quick-gen-key 'pihpc cluster test key (throwaway) <pihpc-test@invalid>' \
 		ed25519 sign 2d || return 1
@@ -200,28 +194,6 @@ pihpc_repo_prepare() {
 	pihpc_gpg --clearsign -o "$st/repo/InRelease" "$st/repo/Release" || return 1
 	pihpc_gpg --armor --detach-sign -o "$st/repo/Release.gpg" "$st/repo/Release" || return 1
 	GNUPGHOME="$st/gnupg" gpgconf --kill all 2>/dev/null || true
-}
-
-# pihpc_repo_add_slurm DIR: add the Slurm .debs of $PIHPC_SLURM_DEBS (e.g.
-# build/slurm/bookworm/amd64/smd-24.11.5 from make slurm-debs) to the flat
-# repo DIR and remake its Packages and Release. Debian's family (slurmd, ...)
-# has versions (+pihpc1) above the archive's, so the nodes' apt installs it;
-# SchedMD's (slurm-smd-slurmd, ...) has other names and must be asked for.
-# Their dependencies come from the image's apt cache.
-pihpc_repo_add_slurm() {
-	local dir=$1 arch n
-	arch=$(dpkg --print-architecture)
-	n=$(find "$PIHPC_SLURM_DEBS" -maxdepth 1 \( -name "*_$arch.deb" -o -name '*_all.deb' \) | wc -l)
-	[ "$n" -gt 0 ] || { pihpc_die "PIHPC_SLURM_DEBS: no $arch .debs in $PIHPC_SLURM_DEBS (make slurm-debs)"; return 1; }
-	find "$PIHPC_SLURM_DEBS" -maxdepth 1 \( -name "*_$arch.deb" -o -name '*_all.deb' \) \
-		-exec cp {} "$dir"/ \; || return 1
-	(
-		cd "$dir" && apt-ftparchive packages . >Packages &&
-			apt-ftparchive -o APT::FTPArchive::Release::Origin=pihpc \
-				-o APT::FTPArchive::Release::Label=pihpc release . >Release
-	) || return 1
-	pihpc_log "bootstrap repository: $n Slurm .debs from $PIHPC_SLURM_DEBS" \
-		"($(dpkg-deb -f "$(find "$PIHPC_SLURM_DEBS" -maxdepth 1 \( -name "slurmd_*_$arch.deb" -o -name "slurm-smd-slurmd_*_$arch.deb" \) | head -n 1)" Package Version 2>/dev/null | tr '\n' ' '))"
 }
 
 # Files shared by all nodes of a run (a read-only overlay lower layer).

@@ -72,10 +72,12 @@ apt_update_pihpc() {
 		-o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0
 }
 
-# The step README.md documents for a node that has no pihpc yet (keep the
-# two in sync).
+# The step README.md documents for a node that has no pihpc yet, or that
+# fetches the files again (keep the two in sync).  apt-helper would
+# resume into a file that is already there, not replace it.
 readme_bootstrap() {
 	node_exec_timeout 60 "$1" sh -exc '
+		rm -f /etc/apt/keyrings/pihpc.gpg /etc/apt/sources.list.d/pihpc.sources /etc/apt/preferences.d/pihpc.pref
 		grep -qw filenode01 /etc/hosts || echo "'"${PIHPC_NODE_IP[filenode01]}"' filenode01" >>/etc/hosts
 		/usr/lib/apt/apt-helper download-file http://'"${PIHPC_NODE_IP[filenode01]}"'/pihpc.gpg /etc/apt/keyrings/pihpc.gpg
 		/usr/lib/apt/apt-helper download-file http://'"${PIHPC_NODE_IP[filenode01]}"'/pihpc.sources /etc/apt/sources.list.d/pihpc.sources
