@@ -75,7 +75,7 @@ ifeq ($(ARCH),$(HOST_ARCH))
 deb: deps
 	mkdir -p $(BUILD)
 	dpkg-buildpackage -b -uc -us -a$(ARCH) >$(BUILD)/.deb.log 2>&1 \
-	  || { tail -40 $(BUILD)/.deb.log; exit 1; }
+	  || { tests/show-failures.sh; tail -40 $(BUILD)/.deb.log; exit 1; }
 	rm -rf $(REPO) && mkdir -p $(REPO)
 	rm -f ../pihpc-*-dbgsym_$(VERSION)_*.deb
 	mv ../pihpc-*_$(VERSION)_*.deb $(REPO)/

@@ -51,7 +51,7 @@ static const char node_help[] =
 	   "                      request; tried again with a growing pause (5 s\n"
 	   "                      up to 1 min) until the node joined or was\n"
 	   "                      refused; nothing to do once the cluster's key is\n"
-	   "                      in place, unless the token file is newer\n"
+	   "                      in place, unless the token file holds a new one\n"
 	   "  -R, --recheck       what pihpc-join-check.timer runs on a node that\n"
 	   "                      joined with a token: join once more, so that a\n"
 	   "                      new key of the controller (reinstalled, or a\n"
@@ -187,53 +187,103 @@ _backoff(unsigned *pause)
 
 /*
  * 1 when the node's last join succeeded, with the status file's times in
- * [st]; 0 otherwise (no join on record, or a failed one).
+ * [st] and its text in [text]; 0 otherwise (no join on record, or a
+ * failed one).
  */
 static int
-_joined(const struct pihpc_ctx *ctx, struct stat *st)
+_joined(const struct pihpc_ctx *ctx, struct stat *st, struct strbuf *text)
 {
-	struct strbuf status = STRBUF_INIT, text = STRBUF_INIT;
+	struct strbuf status = STRBUF_INIT;
 	char err[256];
 	int joined;
 
 	pihpc_path(ctx, PIHPC_JOIN_STATUS_FILE, &status);
 	joined = lstat(status.buf, st) == 0 &&
-		 pihpc_read_regular(status.buf, 4096, &text, err,
+		 pihpc_read_regular(status.buf, 4096, text, err,
 				    sizeof(err)) == 0 &&
-		 !strncmp(text.buf, "state=joined\n", 13);
+		 !strncmp(text->buf, "state=joined\n", 13);
 	strbuf_release(&status);
-	strbuf_release(&text);
 	return joined;
+}
+
+/* 1 if the status [text] has the line "[key]=[value]". */
+static int
+_status_has(const char *text, const char *key, const char *value)
+{
+	size_t kl = strlen(key), vl = strlen(value);
+	const char *p;
+
+	for (p = text; *p; p += strcspn(p, "\n"), p += *p == '\n')
+		if (!strncmp(p, key, kl) && p[kl] == '=' &&
+		    !strncmp(p + kl + 1, value, vl) &&
+		    (p[kl + 1 + vl] == '\n' || !p[kl + 1 + vl]))
+			return 1;
+	return 0;
+}
+
+/*
+ * The id of the token in the file [path] into [id]; -1 if it holds no
+ * valid token.  The file is read as the join reads it, which dies on a
+ * file it cannot read.
+ */
+static int
+_token_file_id(const char *path, char id[PIHPC_JOIN_ID_LEN + 1])
+{
+	char tok[PIHPC_JOIN_TOKEN_MAX + 1], err[256];
+	int rc = -1;
+
+	read_token_or_die(path, tok, sizeof(tok));
+	if (pihpc_join_token_syntax(tok, err, sizeof(err)) == 0)
+		rc = pihpc_join_token_id(tok, id);
+	sodium_memzero(tok, sizeof(tok));
+	return rc;
 }
 
 /*
  * "--service" has nothing to do once the node has the cluster's key: its
- * last join succeeded (or, with no join on record, a release before the
- * join service installed the key and kept the host's own aside), and no
- * token came since: a newer token file (a dpkg-reconfigure with a new
- * token) joins again.
+ * last join succeeded with the token the token file holds now (a new
+ * token, from a dpkg-reconfigure, joins again), or there is no token file,
+ * or, with no join on record, a release before the join service installed
+ * the key and kept the host's own aside.
+ *
+ * The token's id in the status file tells; the file times do not: a token
+ * written in the same clock tick as the status file (the kernel hands out
+ * coarse times), or while the clock was behind (a board without a
+ * real-time clock, before its time is set), would look no newer and be
+ * ignored.  Only a status file of a release that did not record the id
+ * falls back to the times.
  */
 static int
 _service_done(const struct pihpc_ctx *ctx)
 {
-	struct strbuf status = STRBUF_INIT, tokf = STRBUF_INIT, orig = STRBUF_INIT;
+	struct strbuf status = STRBUF_INIT, tokf = STRBUF_INIT,
+		      orig = STRBUF_INIT, text = STRBUF_INIT;
+	char id[PIHPC_JOIN_ID_LEN + 1];
 	struct stat ss, ts;
 	int done;
 
 	pihpc_path(ctx, PIHPC_JOIN_STATUS_FILE, &status);
 	pihpc_path(ctx, PIHPC_JOIN_TOKEN_FILE, &tokf);
 	pihpc_path(ctx, PIHPC_MUNGE_KEY_ORIG, &orig);
-	if (lstat(status.buf, &ss) < 0)
+	done = 0;
+	if (lstat(status.buf, &ss) < 0) {
 		done = lstat(orig.buf, &ss) == 0 && lstat(tokf.buf, &ts) < 0;
-	else
-		done = _joined(ctx, &ss) &&
-		       (lstat(tokf.buf, &ts) < 0 ||
-			ts.st_mtim.tv_sec < ss.st_mtim.tv_sec ||
-			(ts.st_mtim.tv_sec == ss.st_mtim.tv_sec &&
-			 ts.st_mtim.tv_nsec <= ss.st_mtim.tv_nsec));
+	} else if (_joined(ctx, &ss, &text)) {
+		/* after a join on a request, any token file is new */
+		if (lstat(tokf.buf, &ts) < 0)
+			done = 1;
+		else if (strstr(text.buf, "\ntoken="))
+			done = _token_file_id(tokf.buf, id) == 0 &&
+			       _status_has(text.buf, "token", id);
+		else if (_status_has(text.buf, "mode", "token"))
+			done = ts.st_mtim.tv_sec < ss.st_mtim.tv_sec ||
+			       (ts.st_mtim.tv_sec == ss.st_mtim.tv_sec &&
+				ts.st_mtim.tv_nsec <= ss.st_mtim.tv_nsec);
+	}
 	strbuf_release(&status);
 	strbuf_release(&tokf);
 	strbuf_release(&orig);
+	strbuf_release(&text);
 	return done;
 }
 
@@ -269,6 +319,7 @@ _key_join(const char *name, const char *server, const char *token_file,
 		die(_("invalid node name '%s'"), name);
 	load_conf_or_die(ctx, &conf);
 	if (mode != JOIN_ONCE) {
+		struct strbuf status = STRBUF_INIT;
 		const char *why = NULL;
 		struct stat st;
 		int has_token;
@@ -279,8 +330,10 @@ _key_join(const char *name, const char *server, const char *token_file,
 			why = _("this node is the controller, whose munge key is its own; nothing to do\n");
 		else if (mode == JOIN_SERVICE && _service_done(ctx))
 			why = _("this node has the cluster's munge key already; nothing to do\n");
-		else if (mode == JOIN_RECHECK && (!has_token || !_joined(ctx, &st)))
+		else if (mode == JOIN_RECHECK &&
+			 (!has_token || !_joined(ctx, &st, &status)))
 			why = _("this node has not joined with a token; nothing to check\n");
+		strbuf_release(&status);
 		if (why) {
 			(void)fputs(why, stdout);
 			pihpc_conf_release(&conf);

@@ -819,7 +819,7 @@ pihpc_join_status_write(const struct pihpc_ctx *ctx,
 	};
 	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
 	struct pihpc_file_mode fm = { 0644, 0, 0, 0 };
-	char err[256];
+	char err[256], id[PIHPC_JOIN_ID_LEN + 1];
 	int fd;
 
 	fm.uid = geteuid();
@@ -827,6 +827,11 @@ pihpc_join_status_write(const struct pihpc_ctx *ctx,
 	strbuf_addf(&text, "state=%s\nserver=%s\nmode=%s\ntime=%lld\n",
 		    names[res->outcome], c->server, c->token ? "token" : "request",
 		    c->now);
+	/* "node join --service" tells a new token from the one it joined
+	 * with by this id (public: the controller logs it), not by file
+	 * times, which tie or run backwards with the clock. */
+	if (c->token && pihpc_join_token_id(c->token, id) == 0)
+		strbuf_addf(&text, "token=%s\n", id);
 	if (res->fingerprint[0])
 		strbuf_addf(&text, "fingerprint=%s\n", res->fingerprint);
 	if (res->cluster[0])

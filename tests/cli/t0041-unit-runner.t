@@ -55,4 +55,32 @@ test_expect_success 'a suite that crashes or exits 77 is one failure each' '
 	test_cmp expect last
 '
 
+test_expect_success '--report: the output of each failed suite, appended' '
+	echo before >report &&
+	test_expect_code 1 "$RUN" --report report ./pass ./fail ./gone >out &&
+	sed "s/^> //" >expect <<-\EOF &&
+	> before
+	> === ./fail failed (exit status 1)
+	>   [  PASSED  ] 1 test(s).
+	>   [  FAILED  ] 2 test(s), listed below:
+	> === end of ./fail
+	> === ./gone failed (exit status 77)
+	>   cannot run
+	> === end of ./gone
+	EOF
+	test_cmp expect report
+'
+
+test_expect_success '--report: a long output keeps its start and its end' '
+	suite long "seq 1 400; echo \"[  FAILED  ] 1 test(s), listed below:\"" 1 &&
+	test_expect_code 1 "$RUN" --report report2 ./long >out &&
+	test "$(wc -l <report2)" = 153 &&
+	grep -x "  50" report2 &&
+	! grep -x "  51" report2 &&
+	grep -x "  \[... 251 lines left out ...\]" report2 &&
+	grep -x "  302" report2 &&
+	! grep -x "  301" report2 &&
+	tail -n 2 report2 | head -n 1 | grep -F "  [  FAILED  ] 1 test(s)"
+'
+
 test_done

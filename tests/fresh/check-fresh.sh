@@ -96,11 +96,13 @@ in_container() {
 }
 
 # step TITLE ROOT SCRIPT: one timed step; its output goes to a log whose tail
-# is shown on failure.
+# is shown on failure, after what the tests of the clone kept of their
+# failures (the build log's end has only their summary).
 step() {
 	local title=$1 t0=$SECONDS logf
 	logf=$STATE/$SUITE-$(printf '%s' "$title" | tr -c 'a-z0-9' '-').log
 	if ! in_container "$2" "$3" >"$logf" 2>&1; then
+		{ "$TOP/tests/show-failures.sh" "$2/root/pihpc" || true; } | sed 's/^/  | /' >&2
 		tail -40 "$logf" | sed 's/^/  | /' >&2
 		log "$SUITE: FAILED: $title ($((SECONDS - t0)) s)"
 		return 1

@@ -140,7 +140,7 @@ test_right_token(void **state)
 	struct pihpc_join_result res;
 	struct pair p;
 	struct stat st;
-	char err[512];
+	char err[512], id[PIHPC_JOIN_ID_LEN + 1];
 
 	(void)state;
 	_setup(&p);
@@ -163,6 +163,12 @@ test_right_token(void **state)
 	tu_read(p.cn, "var/lib/pihpc/join/status", &b);
 	assert_non_null(strstr(b.buf, "state=joined\n"));
 	assert_non_null(strstr(b.buf, "cluster=c1\ncontroller=rpnode01\n"));
+	/* the token's id, by which "node join --service" knows it again */
+	assert_int_equal(pihpc_join_token_id(TOKEN, id), 0);
+	strbuf_reset(&a);
+	strbuf_addf(&a, "\ntoken=%s\n", id);
+	assert_non_null(strstr(b.buf, a.buf));
+	assert_null(strstr(b.buf, TOKEN));
 	strbuf_release(&a);
 	strbuf_release(&b);
 	strbuf_release(&log);
@@ -264,6 +270,7 @@ test_request_approval(void **state)
 	pihpc_join_requests_release(&rq);
 	tu_read(p.cn, "var/lib/pihpc/join/status", &s);
 	assert_non_null(strstr(s.buf, "state=pending\n"));
+	assert_null(strstr(s.buf, "token="));
 
 	assert_int_equal(pihpc_join_request_decide(&p.cctx, "nosuch", 1, err, sizeof(err)), -1);
 	assert_string_equal(err, "no join request from 'nosuch'");

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Run the unit test programs and sum up their cmocka results.
 #
-#   tests/unit/run.sh [--summary FILE] [--wrap 'CMD ARGS'] TEST...
+#   tests/unit/run.sh [--summary FILE] [--report FILE] [--wrap 'CMD ARGS'] TEST...
 #
 # Every program runs, also after a failure, and the last line printed is
 # "N passed, N failed, N skipped" over the cmocka tests of all of them
@@ -10,6 +10,11 @@
 # 1 when anything failed or was skipped: a test that did not run is no
 # success.
 #
+# The output of a program that failed is also appended to --report's FILE,
+# at most about 150 lines of it, indented (no count there for
+# tests/check-summary.sh): a build log keeps only its end, and check-fresh
+# shows this file instead.
+#
 # The suites chown files to the ids of a scratch passwd file.  Without root
 # (the package build with Rules-Requires-Root: no) they run under fakeroot,
 # which records those owners instead of refusing them, so every suite runs
@@ -17,11 +22,16 @@
 set -eu
 
 summary=
+report=
 wrap=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--summary)
 		summary=$2
+		shift 2
+		;;
+	--report)
+		report=$2
 		shift 2
 		;;
 	--wrap)
@@ -70,6 +80,20 @@ for t in "$@"; do
 	if [ "$bail" = yes ]; then
 		failed=$((failed + 1))
 		echo "Bail out! $t did not run its tests"
+	fi
+	if [ -n "$report" ] && { [ "$rc" != 0 ] || [ "$bail" = yes ]; }; then
+		n=$(wc -l <"$out")
+		{
+			echo "=== ${wrap:+$wrap }$t failed (exit status $rc)"
+			if [ "$n" -le 150 ]; then
+				cat "$out"
+			else
+				head -n 50 "$out"
+				echo "[... $((n - 150)) lines left out ...]"
+				tail -n 100 "$out"
+			fi | sed 's/^./  &/'
+			echo "=== end of $t"
+		} >>"$report"
 	fi
 done
 
