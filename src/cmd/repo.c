@@ -21,9 +21,11 @@ _help(char *buf, size_t len)
 				   "\n"
 				   "  init     create the signing key if there is none, write reprepro's\n"
 				   "           configuration, export the indexes, the public key\n"
-				   "           (pihpc.gpg) and pihpc.sources; nothing if all is in place\n"
+				   "           (pihpc.gpg), pihpc.sources and pihpc.pref (which Slurm\n"
+				   "           the nodes install); nothing if all is in place\n"
 				   "  add      add Debian packages (each must be newer than the one in\n"
-				   "           the repository); prints 'added NAME VERSION ARCH'\n"
+				   "           the repository); prints 'added NAME VERSION ARCH';\n"
+				   "           pihpc.pref follows what the repository holds\n"
 				   "  list     print 'NAME VERSION ARCH' for each package\n"
 				   "  key      print the fingerprint of the signing key\n"),
 		       PIHPC_REPO_BASEDIR, PIHPC_REPO_OUTDIR, PIHPC_REPO_GNUPGHOME);
