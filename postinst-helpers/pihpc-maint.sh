@@ -352,25 +352,6 @@ _pihpc_nfs_mount() {
 	)
 }
 
-# Slurm's units $2... start at boot.  Debian's packages enable theirs, but
-# SchedMD's have no maintainer scripts, and a family removed for the
-# other leaves its units masked (dh_installsystemd's postrm); unmask only
-# lifts such masks, never one an admin made.  What pihpc enabled is noted
-# for package $1, whose purge disables it again (debian/purge-dirs.sh).
-_pihpc_units_enable() {
-	_epkg=$1
-	shift
-	for _u in "$@"; do
-		deb-systemd-helper unmask "$_u" >/dev/null
-		if ! deb-systemd-helper --quiet is-enabled "$_u"; then
-			deb-systemd-helper enable "$_u" >/dev/null
-			mkdir -p /var/lib/pihpc
-			grep -qxF "$_u" "/var/lib/pihpc/enabled-units.$_epkg" 2>/dev/null ||
-				printf '%s\n' "$_u" >>"/var/lib/pihpc/enabled-units.$_epkg"
-		fi
-	done
-}
-
 # slurmd in configless mode, with this node's hardware, joining the
 # controller by itself (dynamic registration).  $1 = yes when the munge
 # key just changed; $2: the package (for what to run later); $3 = wait to
@@ -378,7 +359,6 @@ _pihpc_units_enable() {
 # compute node's pihpc-join-node.service waits instead).  The caller has
 # run the daemon-reload that shows systemd slurmd's drop-in.
 _pihpc_slurmd() {
-	_pihpc_units_enable "$2" slurmd.service
 	# slurmd's options describe this machine's hardware, which a chroot
 	# or an image build is not: they wait for the booted machine.
 	if ! pihpc_booted; then
@@ -489,7 +469,6 @@ _pihpc_apply_master() {
 	elif _pihpc_changes db ensure; then
 		_dbd=yes
 	fi
-	_pihpc_units_enable pihpc-master slurmdbd.service slurmctld.service
 	if pihpc_booted; then
 		# The start order Slurm needs: MariaDB (a dependency, already
 		# up), slurmdbd, the cluster registered, then slurmctld.

@@ -15,9 +15,9 @@ apt (controller first); the job completes.  Otherwise the local build is
 published first and plain "apt install pihpc-master" / "pihpc-compute"
 take it, through pihpc.pref alone.
 
-Either way: the nodes run the local build (+pihpc version), both compute
-nodes become idle and come back after a restart of their daemons, and an
-MPI program runs across both nodes with a plain srun.  Needs root and
+Either way: the nodes run the local build (+pihpc version), its daemons
+are enabled and none is masked, both compute nodes become idle, and an MPI
+program runs across both nodes with a plain srun.  Needs root and
 build/repo (make deb); PIHPC_REPO=DIR uses another repository.'
 
 # sharness runs the tests in its trash directory: a relative path is the caller's
