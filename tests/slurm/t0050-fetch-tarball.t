@@ -126,19 +126,21 @@ test_expect_success TOOLS 'a Sources.xz that differs from InRelease: error namin
 	cp good-Sources.xz mirror/dists/trixie/main/source/Sources.xz
 '
 
-# The agent is stopped before its home is copied and replaced: a live
-# agent over a removed home has made the next gpg wait for it in vain.
+# The other key lives in a GnuPG home of its own, in a subshell: the home
+# of the mirror's key is never swapped, since a gpg-agent still serving a
+# home that is replaced under it made the next gpg fail under load.
 test_expect_success TOOLS 'an InRelease signed by a key not in the keyring is refused' '
-	gpgconf --kill all &&
-	cp -r gnupg gnupg-good &&
-	rm -r gnupg && mkdir -m 700 gnupg &&
-	gpg -q --batch --passphrase "" --quick-gen-key "other <other@invalid>" ed25519 sign 1d &&
-	mkindex trixie &&
+	(
+		GNUPGHOME=$PWD/gnupg-other && export GNUPGHOME &&
+		mkdir -m 700 "$GNUPGHOME" &&
+		gpg -q --batch --passphrase "" --quick-gen-key "other <other@invalid>" ed25519 sign 1d &&
+		mkindex trixie &&
+		gpgconf --kill all
+	) &&
 	test_expect_code 1 "$FETCH" --mirror "$MIRROR" --suites trixie 24.11.5 >out 2>err &&
 	grep "error: trixie/InRelease: no valid signature by a key in $PIHPC_ARCHIVE_KEYRING" err &&
 	test ! -e cache/slurm-tarballs/24.11.5 &&
-	gpgconf --kill all &&
-	rm -r gnupg && mv gnupg-good gnupg && mkindex trixie
+	mkindex trixie
 '
 
 test_expect_success TOOLS 'an InRelease of another suite is refused' '
