@@ -206,21 +206,6 @@ _joined(const struct pihpc_ctx *ctx, struct stat *st, struct strbuf *text)
 	return joined;
 }
 
-/* 1 if the status [text] has the line "[key]=[value]". */
-static int
-_status_has(const char *text, const char *key, const char *value)
-{
-	size_t kl = strlen(key), vl = strlen(value);
-	const char *p;
-
-	for (p = text; *p; p += strcspn(p, "\n"), p += *p == '\n')
-		if (!strncmp(p, key, kl) && p[kl] == '=' &&
-		    !strncmp(p + kl + 1, value, vl) &&
-		    (p[kl + 1 + vl] == '\n' || !p[kl + 1 + vl]))
-			return 1;
-	return 0;
-}
-
 /*
  * The id of the token in the file [path] into [id]; -1 if it holds no
  * valid token.  The file is read as the join reads it, which dies on a
@@ -258,7 +243,7 @@ _service_done(const struct pihpc_ctx *ctx)
 {
 	struct strbuf status = STRBUF_INIT, tokf = STRBUF_INIT,
 		      orig = STRBUF_INIT, text = STRBUF_INIT;
-	char id[PIHPC_JOIN_ID_LEN + 1];
+	char id[PIHPC_JOIN_ID_LEN + 1], line[sizeof("token=") + PIHPC_JOIN_ID_LEN];
 	struct stat ss, ts;
 	int done;
 
@@ -274,8 +259,9 @@ _service_done(const struct pihpc_ctx *ctx)
 			done = 1;
 		else if (strstr(text.buf, "\ntoken="))
 			done = _token_file_id(tokf.buf, id) == 0 &&
-			       _status_has(text.buf, "token", id);
-		else if (_status_has(text.buf, "mode", "token"))
+			       snprintf(line, sizeof(line), "token=%s", id) > 0 &&
+			       pihpc_has_line(text.buf, line);
+		else if (pihpc_has_line(text.buf, "mode=token"))
 			done = ts.st_mtim.tv_sec < ss.st_mtim.tv_sec ||
 			       (ts.st_mtim.tv_sec == ss.st_mtim.tv_sec &&
 				ts.st_mtim.tv_nsec <= ss.st_mtim.tv_nsec);
