@@ -36,7 +36,7 @@ static const struct cmd_struct commands[] = {
 	{ "config", cmd_config, N_("check, get, set or dump /etc/pihpc/cluster.conf") },
 	{ "db", cmd_db, N_("create or drop slurmdbd's MariaDB database") },
 	{ "dirs", cmd_dirs, N_("create Slurm's directories with owners and modes") },
-	{ "doctor", cmd_doctor, N_("check this node; drain or resume it for Slurm") },
+	{ "doctor", cmd_doctor, N_("check this node or the cluster; drain or resume a node") },
 	{ "exports", cmd_exports, N_("apply or remove the NFS exports in /etc/exports") },
 	{ "fstab", cmd_fstab, N_("apply or remove the NFS mounts in /etc/fstab") },
 	{ "hostlist", cmd_hostlist, N_("expand or compress Slurm hostlists") },

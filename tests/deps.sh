@@ -14,7 +14,7 @@
 set -eu
 
 # The cluster harness: nodes are systemd-nspawn containers built by mmdebstrap.
-HARNESS="apt-utils gnupg iproute2 mmdebstrap systemd-container"
+HARNESS="apt-utils gnupg iproute2 mmdebstrap nftables systemd-container"
 
 set_packages() {
 	case $1 in

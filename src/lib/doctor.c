@@ -16,20 +16,6 @@ static const char *const labels[] = { "ok", "skip", "warn", "FAIL" };
  *  Private Functions
  *****************************************************************************/
 
-/* A copy of [s] with each control character made a blank. */
-static char *
-_one_line(const char *s)
-{
-	char *c, *p;
-
-	if (!s)
-		return NULL;
-	c = xstrdup(s);
-	for (p = c; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = ' ';
-	return c;
-}
 
 static void
 _counts(const struct pihpc_report *r, unsigned long n[4])
@@ -45,6 +31,20 @@ _counts(const struct pihpc_report *r, unsigned long n[4])
  *  Public Functions
  *****************************************************************************/
 
+char *
+pihpc_one_line_dup(const char *s)
+{
+	char *c, *p;
+
+	if (!s)
+		return NULL;
+	c = xstrdup(s);
+	for (p = c; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return c;
+}
+
 void
 pihpc_report_add(struct pihpc_report *r, const char *name,
 		 enum pihpc_check_status status, const char *found,
@@ -59,9 +59,9 @@ pihpc_report_add(struct pihpc_report *r, const char *name,
 	c = &r->v[r->nr++];
 	c->name = xstrdup(name);
 	c->status = status;
-	c->found = _one_line(found ? found : "");
+	c->found = pihpc_one_line_dup(found ? found : "");
 	/* a check that passed has nothing to fix */
-	c->fix = status == PIHPC_CHECK_OK ? NULL : _one_line(fix);
+	c->fix = status == PIHPC_CHECK_OK ? NULL : pihpc_one_line_dup(fix);
 }
 
 void

@@ -41,6 +41,9 @@ struct pihpc_report {
  * every control character (a newline from a program's output) made a
  * blank so that each stays on its line.
  */
+/* A copy of [s] with each control character made a blank; NULL stays NULL. */
+char *pihpc_one_line_dup(const char *s);
+
 void pihpc_report_add(struct pihpc_report *r, const char *name,
 		      enum pihpc_check_status status, const char *found,
 		      const char *fix);

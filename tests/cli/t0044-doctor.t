@@ -24,7 +24,7 @@ ko() {
 for opt in -h --help; do
 	test_expect_success "doctor $opt prints usage on stdout" '
 		"$PIHPC" doctor $opt >out 2>err &&
-		grep "^usage: pihpc doctor \[--json\] \[--health\]$" out &&
+		grep "^usage: pihpc doctor \[--json\] \[--local | --health | --probe\]$" out &&
 		grep "^Exit codes: 0 all passed, 1 a check failed" out &&
 		test_must_be_empty err
 	'
@@ -34,7 +34,12 @@ test_expect_success 'usage errors: exit 2' '
 	test_expect_code 2 "$PIHPC" doctor --frob 2>err &&
 	grep "^pihpc: error: unknown option '\''--frob'\''$" err &&
 	test_expect_code 2 "$PIHPC" doctor extra 2>err &&
-	grep "^pihpc: error: too many arguments$" err
+	grep "^pihpc: error: too many arguments$" err &&
+	for o in "--local --health" "--health --probe" "--probe --json"; do
+		test_expect_code 2 "$PIHPC" doctor $o >out 2>err &&
+		grep "^pihpc: error: --local, --health and --probe exclude each other, and --probe --json$" err &&
+		test_must_be_empty out || return 1
+	done
 '
 
 test_expect_success 'setup: a storage node and a compute node' '
@@ -139,6 +144,24 @@ test_expect_success 'compute node: failures exit 1, warnings and fixes in the ta
 	grep "^ok    slurm-version  slurmd 22.05.8, client commands 22.05.8, controller 22.05.8$" out &&
 	grep "^7 ok, 1 warn, 3 FAIL, 1 skip$" out &&
 	test $(grep -c "^      fix: " out) = 4
+'
+
+test_expect_success '--probe: what the controller reads, its checks that did not pass with their fixes' '
+	doctor --root cn doctor --probe >out &&
+	head -n 3 out >head &&
+	sed -n 1,2p head >got &&
+	printf "%s\n" "pihpc-probe 1" "host rpnode02" >expect &&
+	test_cmp expect got &&
+	grep -E "^time [0-9]+\.[0-9]{6}$" head &&
+	grep "^munge-error cannot encode a munge credential: " out &&
+	grep "^slurmd 22.05.8$" out &&
+	grep "^user slurm 151 151$" out &&
+	grep "^user pi -$" out &&
+	test $(grep -c "^resolve " out) = 3 &&
+	grep "^check fail nfs '\''/home'\'' is not a mount point; '\''/nfs'\'' is not a mount point$" out &&
+	grep "^check warn pi-temp 81.2 °C$" out &&
+	grep "^fix " out &&
+	test "$(tail -n 1 out)" = end
 '
 
 test_expect_success '--json: the same report as one object' '
