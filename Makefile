@@ -42,7 +42,8 @@ install: all
 	install -D -m 0644 units/pihpc-repo.service $(DESTDIR)$(unitdir)/pihpc-repo.service
 	install -m 0644 units/pihpc-join.socket units/pihpc-join@.service \
 	  units/pihpc-join-node.service units/pihpc-join-check.service \
-	  units/pihpc-join-check.timer $(DESTDIR)$(unitdir)/
+	  units/pihpc-join-check.timer units/pihpc-slurm-follow.service \
+	  units/pihpc-slurm-follow.timer $(DESTDIR)$(unitdir)/
 	install -d $(DESTDIR)$(prefix)/share/pihpc/sh
 	install -m 0644 postinst-helpers/*.sh $(DESTDIR)$(prefix)/share/pihpc/sh/
 

@@ -521,6 +521,9 @@ _pihpc_apply_compute() {
 		_pihpc_restart_nowait pihpc-join-node.service
 		# Now and then: a new key of the controller reaches the node.
 		deb-systemd-invoke start pihpc-join-check.timer
+		# Now and then: the controller's Slurm, once it was upgraded
+		# (pihpc-upgrade(8)), if pihpc upgrade could not reach the node.
+		deb-systemd-invoke start pihpc-slurm-follow.timer
 	fi
 }
 

@@ -41,6 +41,11 @@ int cmd_node(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_render(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_slurmd(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_repo(int argc, char **argv, const struct pihpc_ctx *ctx);
+int cmd_upgrade(int argc, char **argv, const struct pihpc_ctx *ctx);
+/* The two sides of "pihpc upgrade" (cmd/upgrade_run.c): argv[0] is
+ * "upgrade" for the controller's, "follow" for the node's. */
+int cmd_upgrade_cluster(int argc, char **argv, const struct pihpc_ctx *ctx);
+int cmd_upgrade_follow(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_user(int argc, char **argv, const struct pihpc_ctx *ctx);
 
 /* "pihpc: error: MSG" on stderr, then exit 1. */

@@ -43,6 +43,7 @@
 #include "slurmd.h"
 #include "strbuf.h"
 #include "trace.h"
+#include "upgrade.h"
 #include "user.h"
 
 #endif /* PIHPC_H */
