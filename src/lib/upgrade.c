@@ -235,7 +235,6 @@ _state_load(const struct job *j, struct pihpc_upgrade_state *st, char *err,
 static int
 _state_done(struct job *j, const char *step, char *err, size_t errlen)
 {
-	struct pihpc_file_mode fm = { 0644, 0, 0, 0 };
 	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
 	enum pihpc_write_result res;
 	int rc;
@@ -246,8 +245,8 @@ _state_done(struct job *j, const char *step, char *err, size_t errlen)
 	pihpc_upgrade_state_render(&j->st, &text);
 	rc = pihpc_make_parents(path.buf, 0755, err, errlen);
 	if (!rc)
-		rc = pihpc_write_atomic_mode(path.buf, text.buf, text.len, &fm,
-					     &res, err, errlen);
+		rc = pihpc_write_atomic(path.buf, text.buf, text.len, 0644,
+					&res, err, errlen);
 	strbuf_release(&path);
 	strbuf_release(&text);
 	return rc;
@@ -362,7 +361,10 @@ _backup(struct job *j, char *err, size_t errlen)
 		return 0;
 	}
 	pihpc_path(j->o->ctx, PIHPC_UPGRADE_BACKUP_DIR, &dir);
-	if (pihpc_dir_ensure(dir.buf, 0700, 0, 0, NULL, err, errlen) < 0)
+	/* root's, as pihpc upgrade runs as root; 0700: the dumps hold the
+	 * users' accounting data */
+	if (pihpc_dir_ensure(dir.buf, 0700, (uid_t)-1, (gid_t)-1, NULL, err,
+			     errlen) < 0)
 		goto out;
 	strbuf_addf(&tmp, "%s.tmp", j->backup.buf);
 	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
@@ -451,7 +453,6 @@ _dbd_dropin(const struct job *j, int add, char *err, size_t errlen)
 		"# take long; systemd must not kill it meanwhile.\n"
 		"[Service]\n"
 		"TimeoutStartSec=infinity\n";
-	struct pihpc_file_mode fm = { 0644, 0, 0, 0 };
 	struct strbuf path = STRBUF_INIT;
 	enum pihpc_write_result res;
 	int rc;
@@ -460,9 +461,9 @@ _dbd_dropin(const struct job *j, int add, char *err, size_t errlen)
 	if (add) {
 		rc = pihpc_make_parents(path.buf, 0755, err, errlen);
 		if (!rc)
-			rc = pihpc_write_atomic_mode(path.buf, text,
-						     sizeof(text) - 1, &fm,
-						     &res, err, errlen);
+			rc = pihpc_write_atomic(path.buf, text,
+						sizeof(text) - 1, 0644, &res,
+						err, errlen);
 	} else {
 		rc = unlink(path.buf) < 0 && errno != ENOENT ?
 			pihpc_err_errno(err, errlen, _("cannot remove '%s'"),
