@@ -140,6 +140,21 @@ out:
 	return rc;
 }
 
+/*
+ * apt-get update.  A source that cannot be reached (a node without the
+ * Internet fetches only from the storage node) is no reason to stop:
+ * the lists there are still say what can be installed.
+ */
+static void
+_apt_update(const struct pihpc_upgrade_opts *o)
+{
+	char err[1024];
+
+	if (_runv(o, NULL, err, sizeof(err), "apt-get", "update", NULL) < 0)
+		_say(o, _("warning: %s; going on with the package lists there are"),
+		     err);
+}
+
 /* True if [p] has a candidate newer than what is installed. */
 static int
 _newer(const struct pihpc_slurm_pkg *p)
@@ -751,8 +766,8 @@ _plan(struct job *j, char *err, size_t errlen)
 	struct pihpc_upgrade_state old = PIHPC_UPGRADE_STATE_INIT;
 	int rc = -1;
 
-	if (_runv(o, NULL, err, errlen, "apt-get", "update", NULL) < 0 ||
-	    _packages(o, &j->pkgs, err, errlen) < 0)
+	_apt_update(o);
+	if (_packages(o, &j->pkgs, err, errlen) < 0)
 		goto out;
 	ctld = pihpc_slurm_pkgs_find(&j->pkgs, "slurm-smd-slurmctld");
 	j->slurmd_pkg = "slurm-smd-slurmd";
@@ -921,8 +936,8 @@ pihpc_upgrade_follow(const struct pihpc_upgrade_opts *o, char *err,
 				_("no SLURM_VERSION in 'scontrol show config'"));
 		goto out;
 	}
-	if (_runv(o, NULL, err, errlen, "apt-get", "update", NULL) < 0 ||
-	    _packages(o, &pkgs, err, errlen) < 0)
+	_apt_update(o);
+	if (_packages(o, &pkgs, err, errlen) < 0)
 		goto out;
 	/* the controller's packages move only with the controller's order */
 	if (pihpc_slurm_pkgs_find(&pkgs, "slurmctld") ||
