@@ -154,8 +154,8 @@ check-lint: deb
 # The Debian releases the nodes of the cluster tests run, each with its
 # own Slurm; one build of the packages serves both (README).
 SUITES ?= bookworm trixie
-# 0050 is check-slurm's: it needs the locally built Slurm.
-CLUSTER_TESTS = $(filter-out tests/cluster/0050-%,$(wildcard tests/cluster/*.t))
+# 0050 and 0056 are check-slurm's: they need the locally built Slurm.
+CLUSTER_TESTS = $(filter-out tests/cluster/0050-% tests/cluster/0056-%,$(wildcard tests/cluster/*.t))
 
 check-cluster: deb
 	@for suite in $(SUITES); do \
@@ -217,7 +217,7 @@ check-slurm: deb
 	  echo "== check-slurm on $$suite nodes"; \
 	  PIHPC_SUITE=$$suite \
 	    PIHPC_SLURM_DEBS=$(CURDIR)/$(BUILD)/slurm/$$suite/$(HOST_ARCH)/$(SLURM_LABEL) \
-	    prove -v tests/cluster/0050-local-slurm.t || exit 1; \
+	    prove -v tests/cluster/0050-local-slurm.t tests/cluster/0056-upgrade.t || exit 1; \
 	done
 
 # pihpc-common with the Slurm daemon and client commands for arm64 installed
