@@ -76,9 +76,11 @@ _run(const struct pihpc_upgrade_opts *o, const struct strlist *args,
 	rc = o->r->run(o->r->data, argv, NULL, 0, out, &errout, err, errlen);
 	if (rc > 0) {
 		pihpc_oneline(errout.buf, &msg);
+		/* no stderr: the runner's own words, copied out of [err] */
+		if (!msg.len)
+			strbuf_addstr(&msg, err);
 		(void)pihpc_err(err, errlen, _("'%s %s' failed: %s"), argv[0],
-				args->nr > 1 ? argv[1] : "",
-				msg.len ? msg.buf : err);
+				args->nr > 1 ? argv[1] : "", msg.buf);
 	}
 	free(argv);
 	strbuf_release(&errout);
@@ -86,24 +88,24 @@ _run(const struct pihpc_upgrade_opts *o, const struct strlist *args,
 	return rc ? -1 : 0;
 }
 
-/* _run() of the words given, up to a NULL. */
+/* _run() of [words], up to a NULL. */
 static int
-_runv(const struct pihpc_upgrade_opts *o, struct strbuf *out, char *err,
-      size_t errlen, ...)
+_runa(const struct pihpc_upgrade_opts *o, struct strbuf *out, char *err,
+      size_t errlen, const char *const *words)
 {
 	struct strlist args = STRLIST_INIT;
-	const char *w;
-	va_list ap;
 	int rc;
 
-	va_start(ap, errlen);
-	while ((w = va_arg(ap, const char *)))
-		strlist_push(&args, w);
-	va_end(ap);
+	while (*words)
+		strlist_push(&args, *words++);
 	rc = _run(o, &args, out, err, errlen);
 	strlist_clear(&args);
 	return rc;
 }
+
+/* _runa() of the words given, as a list ending with NULL. */
+#define RUNV(o, out, err, errlen, ...) \
+	_runa(o, out, err, errlen, (const char *const[]){ __VA_ARGS__, NULL })
 
 /*
  * The installed Slurm packages and their candidates.  'slurm*' covers
@@ -119,9 +121,8 @@ _packages(const struct pihpc_upgrade_opts *o, struct pihpc_slurm_pkgs *p,
 	size_t i;
 	int rc = 0;
 
-	(void)_runv(o, &out, err, errlen, "dpkg-query", "-W", "-f",
-		    "${db:Status-Abbrev} ${Package} ${Version}\\n", "slurm*",
-		    NULL);
+	(void)RUNV(o, &out, err, errlen, "dpkg-query", "-W", "-f",
+		    "${db:Status-Abbrev} ${Package} ${Version}\\n", "slurm*");
 	pihpc_dpkg_installed_parse(out.buf, p);
 	if (!p->nr)
 		goto out;
@@ -150,7 +151,7 @@ _apt_update(const struct pihpc_upgrade_opts *o)
 {
 	char err[1024];
 
-	if (_runv(o, NULL, err, sizeof(err), "apt-get", "update", NULL) < 0)
+	if (RUNV(o, NULL, err, sizeof(err), "apt-get", "update") < 0)
 		_say(o, _("warning: %s; going on with the package lists there are"),
 		     err);
 }
@@ -193,9 +194,9 @@ _apt_install(const struct pihpc_upgrade_opts *o,
 				      pkgs->v[i].candidate);
 	if (args.nr == base + 7)
 		goto out;
-	rc = _runv(o, NULL, err, errlen, "env",
+	rc = RUNV(o, NULL, err, errlen, "env",
 		   "DEBIAN_FRONTEND=noninteractive", "dpkg",
-		   "--force-confold", "--configure", "-a", NULL);
+		   "--force-confold", "--configure", "-a");
 	if (!rc)
 		rc = _run(o, &args, NULL, err, errlen);
 out:
@@ -281,8 +282,7 @@ _nodes(struct job *j, char *err, size_t errlen)
 	const char *s;
 	int rc;
 
-	rc = _runv(j->o, &out, err, errlen, "sinfo", "-h", "-N", "-o", "%N",
-		   NULL);
+	rc = RUNV(j->o, &out, err, errlen, "sinfo", "-h", "-N", "-o", "%N");
 	for (s = out.buf; !rc && *s;) {
 		size_t n = strcspn(s, "\n");
 		char *name = xstrndup(s, n);
@@ -393,8 +393,8 @@ _backup(struct job *j, char *err, size_t errlen)
 	}
 	(void)close(fd);
 	strbuf_addf(&opt, "--result-file=%s", tmp.buf);
-	if (_runv(j->o, NULL, err, errlen, "mysqldump", "--single-transaction",
-		  "--databases", j->db.buf, opt.buf, NULL) < 0 ||
+	if (RUNV(j->o, NULL, err, errlen, "mysqldump", "--single-transaction",
+		  "--databases", j->db.buf, opt.buf) < 0 ||
 	    _fsync_path(tmp.buf, err, errlen) < 0)
 		goto unlink;
 	if (rename(tmp.buf, j->backup.buf) < 0) {
@@ -435,8 +435,8 @@ _wait_for(const struct job *j, const char *const *check, const char *want,
 			break;
 		}
 		strbuf_reset(&out);
-		(void)_runv(o, &out, err, errlen, "systemctl", "is-active",
-			    unit, NULL);
+		(void)RUNV(o, &out, err, errlen, "systemctl", "is-active",
+			    unit);
 		strbuf_trim(&out);
 		if (!strcmp(out.buf, "failed")) {
 			(void)pihpc_err(err, errlen,
@@ -485,8 +485,8 @@ _dbd_dropin(const struct job *j, int add, char *err, size_t errlen)
 					path.buf) : 0;
 	}
 	if (!rc)
-		rc = _runv(j->o, NULL, err, errlen, "systemctl",
-			   "daemon-reload", NULL);
+		rc = RUNV(j->o, NULL, err, errlen, "systemctl",
+			   "daemon-reload");
 	strbuf_release(&path);
 	return rc;
 }
@@ -502,8 +502,8 @@ _step_dbd(struct job *j, char *err, size_t errlen)
 	    _ctl_units(j, "stop", 0, err, errlen) < 0 ||
 	    _ctl_units(j, "mask", 1, err, errlen) < 0 ||
 	    _apt_install(j->o, &j->pkgs, err, errlen) < 0 ||
-	    _runv(j->o, NULL, err, errlen, "systemctl", "start",
-		  "slurmdbd.service", NULL) < 0 ||
+	    RUNV(j->o, NULL, err, errlen, "systemctl", "start",
+		  "slurmdbd.service") < 0 ||
 	    _wait_for(j, check, NULL, "slurmdbd.service", j->o->dbd_timeout,
 		      err, errlen) < 0 ||
 	    _dbd_dropin(j, 0, err, errlen) < 0)
@@ -518,14 +518,14 @@ _step_ctld(struct job *j, char *err, size_t errlen)
 
 	if (_apt_install(j->o, &j->pkgs, err, errlen) < 0 ||
 	    _ctl_units(j, "unmask", 1, err, errlen) < 0 ||
-	    _runv(j->o, NULL, err, errlen, "systemctl", "start",
-		  "slurmctld.service", NULL) < 0 ||
+	    RUNV(j->o, NULL, err, errlen, "systemctl", "start",
+		  "slurmctld.service") < 0 ||
 	    _wait_for(j, check, "is UP", "slurmctld.service",
 		      j->o->ctld_timeout, err, errlen) < 0)
 		return -1;
 	if (j->has_slurmd &&
-	    _runv(j->o, NULL, err, errlen, "systemctl", "start",
-		  "slurmd.service", NULL) < 0)
+	    RUNV(j->o, NULL, err, errlen, "systemctl", "start",
+		  "slurmd.service") < 0)
 		return -1;
 	return 0;
 }
@@ -536,8 +536,8 @@ _node_line(const struct job *j, const char *node, struct strbuf *line,
 	   char *err, size_t errlen)
 {
 	strbuf_reset(line);
-	return _runv(j->o, line, err, errlen, "scontrol", "-o", "show", "node",
-		     node, NULL);
+	return RUNV(j->o, line, err, errlen, "scontrol", "-o", "show", "node",
+		     node);
 }
 
 /* A one-task job on [node] running [cmd]...; output into [out]. */
@@ -637,8 +637,9 @@ _node_update(const struct job *j, const char *node, const char *state,
 	strbuf_addf(&b, "state=%s", state);
 	if (reason)
 		strbuf_addf(&c, "reason=%s", reason);
-	rc = _runv(j->o, NULL, err, errlen, "scontrol", "update", a.buf, b.buf,
-		   reason ? c.buf : NULL, NULL);
+	/* without a reason, its NULL ends the words early */
+	rc = RUNV(j->o, NULL, err, errlen, "scontrol", "update", a.buf, b.buf,
+		  reason ? c.buf : NULL);
 	strbuf_release(&a);
 	strbuf_release(&b);
 	strbuf_release(&c);
@@ -851,10 +852,11 @@ _execute(struct job *j, char *err, size_t errlen)
 	for (i = 0; i < j->nodes.nr; i++) {
 		const char *node = j->nodes.v[i];
 		struct strbuf step = STRBUF_INIT;
-		int n;
 
 		strbuf_addf(&step, "node %s", node);
 		if (!_done(j, step.buf)) {
+			int n;
+
 			_say(j->o, _("%s: upgrading to %s"), node,
 			     j->st.target.buf);
 			n = _step_node(j, node, err, errlen);
@@ -927,8 +929,7 @@ pihpc_upgrade_follow(const struct pihpc_upgrade_opts *o, char *err,
 	size_t i, newer = 0;
 	int rc = -1;
 
-	if (_runv(o, &out, err, errlen, "scontrol", "show", "config",
-		  NULL) < 0)
+	if (RUNV(o, &out, err, errlen, "scontrol", "show", "config") < 0)
 		goto out;
 	if (!pihpc_scontrol_config_value(out.buf, "SLURM_VERSION", &ver) ||
 	    pihpc_slurm_version_parse(ver.buf, &ctl) < 0) {

@@ -170,17 +170,17 @@ pihpc_dpkg_installed_parse(const char *out, struct pihpc_slurm_pkgs *p)
 	const char *s = out;
 
 	while (*s) {
-		const char *eol = strchr(s, '\n'), *name, *ver;
-		size_t nlen, vlen;
+		const char *eol = strchr(s, '\n');
 
 		if (!eol)
 			eol = s + strlen(s);
 		/* "ii " then the name: installed and configured */
 		if (!strncmp(s, "ii", 2)) {
-			name = _skip_blank(s + 2 + _word(s + 2));
-			nlen = _word(name);
-			ver = _skip_blank(name + nlen);
-			vlen = _word(ver);
+			const char *name = _skip_blank(s + 2 + _word(s + 2));
+			size_t nlen = _word(name);
+			const char *ver = _skip_blank(name + nlen);
+			size_t vlen = _word(ver);
+
 			if (nlen && vlen && ver + vlen <= eol)
 				_pkgs_add_new(p, name, nlen, ver, vlen);
 		}
@@ -240,14 +240,15 @@ pihpc_slurmdbd_storageloc(const char *text, struct strbuf *db)
 
 	strbuf_reset(db);
 	while (*s) {
-		const char *eol = strchr(s, '\n'), *v;
+		const char *eol = strchr(s, '\n');
 
 		if (!eol)
 			eol = s + strlen(s);
 		s = _skip_blank(s);
 		/* Slurm's keys are case-insensitive */
 		if (!strncasecmp(s, "StorageLoc", 10)) {
-			v = _skip_blank(s + 10);
+			const char *v = _skip_blank(s + 10);
+
 			if (*v == '=') {
 				v = _skip_blank(v + 1);
 				strbuf_reset(db);
