@@ -255,6 +255,14 @@ _pihpc_active() {
 	systemctl is-active --quiet "$1"
 }
 
+# Unit $1 is masked until the next boot: "pihpc upgrade" holds slurmctld
+# and slurmd so while Slurm's packages, which move together, are upgraded,
+# so that slurmdbd comes first (pihpc-upgrade(8)); it starts them itself.
+# Starting it here would fail, and fail the upgrade.
+_pihpc_held() {
+	[ "$(systemctl is-enabled "$1" 2>/dev/null)" = masked-runtime ]
+}
+
 # Render slurm.conf and cgroup.conf and hand them to ucf: a local edit is
 # kept and offered as a three-way merge, never silently overwritten.
 # True when either file changed.
@@ -369,6 +377,7 @@ _pihpc_slurmd() {
 	if _pihpc_changes slurmd env; then
 		_env_changed=yes
 	fi
+	! _pihpc_held slurmd.service || return 0
 	if [ "$_env_changed" = yes ] || [ "$1" = yes ] || ! _pihpc_active slurmd.service; then
 		_pihpc_restart_nowait slurmd.service
 	fi
@@ -476,7 +485,9 @@ _pihpc_apply_master() {
 			deb-systemd-invoke restart slurmdbd.service
 		fi
 		pihpc accounting register
-		if [ "$_munge" = yes ] || ! _pihpc_active slurmctld.service; then
+		if _pihpc_held slurmctld.service; then
+			:
+		elif [ "$_munge" = yes ] || ! _pihpc_active slurmctld.service; then
 			deb-systemd-invoke restart slurmctld.service
 		elif [ "$_conf" = yes ]; then
 			# Also pushes the new configuration to configless slurmds.

@@ -164,6 +164,28 @@ _newer(const struct pihpc_slurm_pkg *p)
 }
 
 /*
+ * The lines of apt-get's output [out] that say why it failed: dpkg's
+ * errors go to stdout, apt's "E:" summary only names a sub-process.
+ */
+static void
+_apt_tail(const char *out, struct strbuf *tail)
+{
+	const char *s = out;
+
+	while (*s) {
+		size_t n = strcspn(s, "\n");
+
+		if (!strncmp(s, "dpkg: ", 6) || strstr(s, "error") ||
+		    !strncmp(s, "E: ", 3)) {
+			if (tail->len)
+				strbuf_addstr(tail, "; ");
+			strbuf_add(tail, s, n);
+		}
+		s += n + (s[n] == '\n');
+	}
+}
+
+/*
  * apt-get install of every package of [pkgs] with a newer candidate, at
  * exactly that version; nothing to install is no error.  An earlier run
  * killed inside dpkg is finished first, as apt would refuse to go on.
@@ -173,6 +195,7 @@ _apt_install(const struct pihpc_upgrade_opts *o,
 	     const struct pihpc_slurm_pkgs *pkgs, char *err, size_t errlen)
 {
 	struct strlist args = STRLIST_INIT;
+	struct strbuf out = STRBUF_INIT, tail = STRBUF_INIT;
 	size_t i, base;
 	int rc = 0;
 
@@ -197,10 +220,20 @@ _apt_install(const struct pihpc_upgrade_opts *o,
 	rc = RUNV(o, NULL, err, errlen, "env",
 		   "DEBIAN_FRONTEND=noninteractive", "dpkg",
 		   "--force-confold", "--configure", "-a");
-	if (!rc)
-		rc = _run(o, &args, NULL, err, errlen);
+	if (!rc && _run(o, &args, &out, err, errlen) < 0) {
+		_apt_tail(out.buf, &tail);
+		if (tail.len) {
+			size_t n = strlen(err);
+
+			(void)pihpc_err(err + n, errlen - n,
+					_(" (apt-get said: %s)"), tail.buf);
+		}
+		rc = -1;
+	}
 out:
 	strlist_clear(&args);
+	strbuf_release(&out);
+	strbuf_release(&tail);
 	return rc;
 }
 
