@@ -24,7 +24,9 @@ static const char upgrade_help[] =
 	   "\n"
 	   "  -n, --dry-run   print the numbered plan and change nothing\n"
 	   "\n"
-	   "Exit codes: 0 done or nothing to do, 1 error or nodes left behind.\n");
+	   "On a compute node, 'pihpc upgrade follow' is the node's part (see its\n"
+	   "--help).  Exit codes: 0 done or nothing to do, 1 error or nodes left\n"
+	   "behind.  See pihpc-upgrade(8).\n");
 
 static const char follow_help[] =
 	N_("On a compute node: if the candidate Slurm packages are newer than the\n"
