@@ -149,11 +149,21 @@ out:
 static void
 _apt_update(const struct pihpc_upgrade_opts *o)
 {
+	char *argv[] = { "apt-get", "update", NULL };
+	struct strbuf errout = STRBUF_INIT, msg = STRBUF_INIT;
 	char err[1024];
+	int rc;
 
-	if (RUNV(o, NULL, err, sizeof(err), "apt-get", "update") < 0)
-		_say(o, _("warning: %s; going on with the package lists there are"),
-		     err);
+	rc = o->r->run(o->r->data, argv, NULL, 0, NULL, &errout, err,
+		       sizeof(err));
+	pihpc_oneline(errout.buf, &msg);
+	/* apt's warnings (a source it could not fetch, a bad signature)
+	 * explain a candidate that is not the expected one */
+	if (rc || msg.len)
+		_say(o, _("warning: apt-get update: %s; going on with the package lists there are"),
+		     msg.len ? msg.buf : err);
+	strbuf_release(&errout);
+	strbuf_release(&msg);
 }
 
 /* True if [p] has a candidate newer than what is installed. */
@@ -826,8 +836,8 @@ _plan(struct job *j, char *err, size_t errlen)
 		j->st = old;
 		memset(&old, 0, sizeof(old));
 	} else if (pihpc_debver_cmp(ctld->candidate, ctld->installed) <= 0) {
-		_say(o, _("Slurm %s is installed and nothing newer is available: nothing to do"),
-		     ctld->installed);
+		_say(o, _("Slurm %s is installed and apt offers %s: nothing to do"),
+		     ctld->installed, ctld->candidate);
 		rc = 1;
 		goto out;
 	} else {

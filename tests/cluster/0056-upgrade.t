@@ -138,6 +138,11 @@ test_expect_success RUNNING 'pihpc upgrade: the backup, slurmdbd, slurmctld, the
 	start=$(date +%s) &&
 	node_exec_timeout 1800 rpnode01 pihpc upgrade >run 2>&1; rc=$?
 	cat run && say "pihpc upgrade took $(($(date +%s) - start)) s" &&
+	if [ "$rc" != 0 ] || grep -q "nothing to do" run; then
+		node_exec rpnode01 apt-cache policy slurm-smd-slurmctld
+		node_exec rpnode01 sh -c "ls -l --full-time /var/lib/apt/lists/; cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list /etc/apt/preferences.d/*" 2>&1
+		node_exec rpnode01 journalctl -n 30 --no-pager
+	fi &&
 	test "$rc" = 0 &&
 	dbd=$(grep -n "^slurmdbd: upgraded to $V2" run | cut -d: -f1) &&
 	ctld=$(grep -n "^slurmctld: upgraded to $V2" run | cut -d: -f1) &&
