@@ -13,6 +13,7 @@
  * packages are upgraded, so that only slurmdbd comes back on the new
  * version, and they are started once it answers.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -609,7 +610,8 @@ _srun(const struct job *j, const char *node, struct strbuf *out, char *err,
 	return rc;
 }
 
-/* 1 if [node]'s slurmd package has the target version already. */
+/* Whether [node]'s slurmd package has the target version, asked through
+ * a job: 1 yes, 0 no, -1 the job did not run (the node is busy). */
 static int
 _node_has_target(const struct job *j, const char *node)
 {
@@ -618,12 +620,24 @@ _node_has_target(const struct job *j, const char *node)
 	};
 	struct strbuf out = STRBUF_INIT;
 	char err[512];
-	int has;
+	int has = -1;
 
-	has = !_srun(j, node, &out, err, sizeof(err), cmd) &&
-	      (strbuf_trim(&out), !strcmp(out.buf, j->st.target.buf));
+	if (!_srun(j, node, &out, err, sizeof(err), cmd)) {
+		strbuf_trim(&out);
+		has = !strcmp(out.buf, j->st.target.buf);
+	}
 	strbuf_release(&out);
 	return has;
+}
+
+/* True if the time [t] ("2026-12-02T21:00:00") is after [start], which
+ * may be "None" or empty when it was not known. */
+static int
+_later(const char *t, const char *start)
+{
+	if (!isdigit((unsigned char)t[0]))
+		return 0;
+	return !isdigit((unsigned char)start[0]) || strcmp(t, start) > 0;
 }
 
 /*
@@ -644,7 +658,7 @@ _node_wait(const struct job *j, const char *node, const char *start,
 	for (;;) {
 		if (!_node_line(j, node, &line, err, errlen) &&
 		    pihpc_node_field(line.buf, "SlurmdStartTime", &t) &&
-		    strcmp(t.buf, start) &&
+		    _later(t.buf, start) &&
 		    pihpc_node_field(line.buf, "Version", &v) &&
 		    !pihpc_slurm_version_parse(v.buf, &have) &&
 		    !pihpc_slurm_version_cmp(&have, &want, 1)) {
@@ -740,11 +754,15 @@ _step_node(struct job *j, const char *node, char *err, size_t errlen)
 	 * no job, and the job is how it is reached */
 	if (d == 1 && _node_update(j, node, "resume", NULL, err, errlen) < 0)
 		goto out;
-	if (_node_has_target(j, node)) {
+	if (_node_has_target(j, node) == 1) {
 		_say(j->o, _("  %s: already runs %s"), node, j->st.target.buf);
 		rc = 0;
 		goto out;
 	}
+	/* read again after the job: a slurmctld that has just restarted
+	 * knows a node's SlurmdStartTime only once the node registered */
+	if (_node_line(j, node, &line, err, errlen) < 0)
+		goto out;
 	(void)pihpc_node_field(line.buf, "SlurmdStartTime", &start);
 	if (_srun(j, node, NULL, err, errlen, trigger) < 0)
 		_say(j->o, _("  %s: cannot start %s there now (%s): its timer will"),
@@ -757,6 +775,14 @@ _step_node(struct job *j, const char *node, char *err, size_t errlen)
 			errlen - strlen(err)) == 1)
 		(void)_node_update(j, node, "resume", NULL, err + strlen(err),
 				   errlen - strlen(err));
+	/* the package itself, now that the node takes jobs again; a node
+	 * too busy to answer is taken at slurmd's word */
+	if (!rc && _node_has_target(j, node) == 0) {
+		(void)pihpc_err(err, errlen,
+				_("%s: slurmd restarted, but its %s is not %s"),
+				node, j->slurmd_pkg, j->st.target.buf);
+		rc = 1;
+	}
 out:
 	strbuf_release(&line);
 	strbuf_release(&why);

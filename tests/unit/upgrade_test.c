@@ -221,14 +221,16 @@ test_full_run_then_resume(void **state)
 		{ "systemctl start slurmctld.service", 0, 0, "", "" },
 		{ "scontrol ping", 0, 0, "Slurmctld(primary) at rpnode01 is UP\n", "" },
 		/* rpnode02 */
-		{ SHOW_NODE, 0, 0, NODE("MIXED", "2026-12-02T20:00:05", "24.11.5", ""), "" },
+		{ SHOW_NODE, 0, 0, NODE("MIXED", "None", "24.11.5", ""), "" },
 		{ SRUN "dpkg-query -W -f ${Version}\\n slurm-smd-slurmd", 0, 0, V2 "\n", "" },
+		{ SHOW_NODE, 0, 0, NODE("MIXED", "2026-12-02T20:00:05", "24.11.5", ""), "" },
 		{ SRUN "systemctl start --no-block pihpc-slurm-follow.service", 0, 0, "", "" },
 		{ "scontrol update nodename=rpnode02 state=drain reason=" REASON, 0, 0, "", "" },
 		{ SHOW_NODE, 0, 0, NODE("MIXED+DRAIN", "2026-12-02T20:00:05", "24.11.5", "Reason=" REASON " [root@x]"), "" },
 		{ SHOW_NODE, 0, 0, NODE("MIXED+DRAIN", "2026-12-02T21:00:00", "24.11.5", "Reason=" REASON " [root@x]"), "" },
 		{ SHOW_NODE, 0, 0, NODE("MIXED+DRAIN", "2026-12-02T21:00:00", "24.11.5", "Reason=" REASON " [root@x]"), "" },
 		{ "scontrol update nodename=rpnode02 state=resume", 0, 0, "", "" },
+		{ SRUN "dpkg-query -W -f ${Version}\\n slurm-smd-slurmd", 0, 0, V3 "\n", "" },
 	};
 	struct strbuf said = STRBUF_INIT, p = STRBUF_INIT, text = STRBUF_INIT;
 	struct pihpc_upgrade_opts o;
