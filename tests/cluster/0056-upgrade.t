@@ -116,7 +116,10 @@ test_expect_success INSTALLED "the cluster runs $V1, idle, and a job runs on rpn
 
 test_expect_success RUNNING "a second build ($V2) is published" '
 	repack "$V2" && ls "$V2" &&
-	publish "$V2" "$V2"
+	publish "$V2" "$V2" &&
+	for n in rpnode01 rpnode02; do
+		readme_bootstrap $n && apt_update_pihpc $n || return 1
+	done
 '
 
 test_expect_success RUNNING 'pihpc upgrade --dry-run prints the plan and changes nothing' '
@@ -175,6 +178,9 @@ test_expect_success UPGRADED 'the job that ran across the upgrade completes; rpn
 
 test_expect_success UPGRADED "a third build ($V3): pihpc upgrade killed after slurmdbd, then run again" '
 	repack "$V3" && publish "$V3" "$V3" &&
+	for n in rpnode01 rpnode02; do
+		readme_bootstrap $n && apt_update_pihpc $n || return 1
+	done &&
 	node_exec rpnode01 sh -c "pihpc upgrade >/root/upgrade.out 2>&1 & echo \$! >/root/upgrade.pid" &&
 	for i in $(seq 1200); do
 		node_exec rpnode01 grep -qx "done slurmdbd" $STATE 2>/dev/null && break
