@@ -703,6 +703,29 @@ _node_update(const struct job *j, const char *node, const char *state,
 	return rc;
 }
 
+/* [node]'s SlurmdStartTime into [start], waiting until it is known. */
+static int
+_node_start(const struct job *j, const char *node, struct strbuf *line,
+	    struct strbuf *start, char *err, size_t errlen)
+{
+	const struct pihpc_upgrade_opts *o = j->o;
+	long deadline = o->r->now(o->r->data) + (long)o->ctld_timeout;
+
+	for (;;) {
+		if (_node_line(j, node, line, err, errlen) < 0)
+			return -1;
+		if (pihpc_node_field(line->buf, "SlurmdStartTime", start) &&
+		    isdigit((unsigned char)start->buf[0]))
+			return 0;
+		if (o->r->now(o->r->data) >= deadline)
+			return pihpc_err(err, errlen,
+					 _("%s: slurmctld does not know when its slurmd started (SlurmdStartTime=%s) after %u s"),
+					 node, start->len ? start->buf : "?",
+					 o->ctld_timeout);
+		o->r->sleep(o->r->data, o->poll);
+	}
+}
+
 /* The node's drain state: 1 drained by us, 0 not drained, -1 drained
  * by someone else (reason in [why]), -2 unreadable (in [err]). */
 static int
@@ -760,10 +783,10 @@ _step_node(struct job *j, const char *node, char *err, size_t errlen)
 		goto out;
 	}
 	/* read again after the job: a slurmctld that has just restarted
-	 * knows a node's SlurmdStartTime only once the node registered */
-	if (_node_line(j, node, &line, err, errlen) < 0)
+	 * knows a node's SlurmdStartTime ("None" before) only once the
+	 * node registered again, which may come after the node ran a job */
+	if (_node_start(j, node, &line, &start, err, errlen) < 0)
 		goto out;
-	(void)pihpc_node_field(line.buf, "SlurmdStartTime", &start);
 	if (_srun(j, node, NULL, err, errlen, trigger) < 0)
 		_say(j->o, _("  %s: cannot start %s there now (%s): its timer will"),
 		     node, PIHPC_FOLLOW_UNIT, err);
