@@ -10,6 +10,7 @@
 #define PIHPC_H
 
 #include "acct.h"
+#include "acctmove.h"
 #include "aptpin.h"
 #include "block.h"
 #include "cmdline.h"

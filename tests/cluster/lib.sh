@@ -75,6 +75,9 @@ PIHPC_NODE_PACKAGES=(
 	bash-completion liblua5.3-0 librdkafka1
 	# an MPI program for the tests (OpenMPI, through mpi4py)
 	python3-mpi4py
+	# a node's clock off by minutes for one daemon (the nodes share the
+	# host's kernel clock)
+	libfaketime
 )
 # The Debian release of the nodes (bookworm or trixie), each with its own
 # Slurm from the archive.  One build of the packages serves both.
