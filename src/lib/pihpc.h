@@ -11,6 +11,7 @@
 
 #include "acct.h"
 #include "aptpin.h"
+#include "apthook.h"
 #include "block.h"
 #include "cmdline.h"
 #include "conf.h"
@@ -39,6 +40,8 @@
 #include "runner.h"
 #include "sha256.h"
 #include "slurmd.h"
+#include "slurmguard.h"
+#include "slurmrel.h"
 #include "strbuf.h"
 #include "trace.h"
 #include "user.h"
