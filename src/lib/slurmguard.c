@@ -137,7 +137,7 @@ _check_window(const struct pihpc_apthook *h, const struct install *v,
 	      size_t n, struct strlist *problems)
 {
 	struct groups g = GROUPS_INIT;
-	struct pihpc_slurm_version from, oldest;
+	struct pihpc_slurm_version from, oldest = { 0, 0, 0 };
 	struct strbuf why = STRBUF_INIT;
 	int have_oldest = _oldest_old(h, &oldest) == 0;
 	size_t i;
@@ -212,7 +212,7 @@ _controller_version(const struct pihpc_guard_env *env,
 		strbuf_trim(&val);
 		if (pihpc_debversion_slurm(val.buf, v) == 0) {
 			strlist_pushf(warnings,
-				      _("the controller does not answer (%s%s%s); its Slurm version as last seen, in '%s': %s"),
+				      _("the controller does not answer ('scontrol show config': %s%s%s); its Slurm version as last seen, in '%s': %s"),
 				      err, one.len ? ": " : "", one.buf, path.buf,
 				      val.buf);
 			rc = 0;
@@ -223,7 +223,7 @@ _controller_version(const struct pihpc_guard_env *env,
 				val.buf);
 	}
 	strlist_pushf(warnings,
-		      _("cannot tell the controller's Slurm version (%s%s%s; %s): allowing this node's Slurm packages"),
+		      _("cannot tell the controller's Slurm version ('scontrol show config': %s%s%s; %s): allowing this node's Slurm packages"),
 		      err, one.len ? ": " : "", one.buf, ferr);
 	rc = -1;
 out:
@@ -291,10 +291,11 @@ _installed_dbd(const struct pihpc_guard_env *env, const struct pihpc_apthook *h,
 		goto out;
 	for (p = out.buf; *p && found < 0;) {
 		size_t n = strcspn(p, "\n");
-		char name[128], want[32], ok[32], state[32], ver[128];
 		char line[512];
 
 		if (n < sizeof(line)) {
+			char name[128], want[32], ok[32], state[32], ver[128];
+
 			memcpy(line, p, n);
 			line[n] = '\0';
 			if (sscanf(line, "%127s %31s %31s %31s %127s", name, want,
