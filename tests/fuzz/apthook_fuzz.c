@@ -76,7 +76,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pihpc_apthook h = PIHPC_APTHOOK_INIT;
 	struct pihpc_conf conf;
 	char err[512];
-	size_t i;
 	int rc;
 
 	err[0] = '\0';
@@ -84,6 +83,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(rc == 0 || rc == -1, "rc %d", rc);
 	FUZZ_ASSERT((rc == 0) == (err[0] == '\0'), "rc %d, err '%s'", rc, err);
 	if (rc == 0) {
+		size_t i;
+
 		FUZZ_ASSERT(h.version == 2 || h.version == 3, "version %u",
 			    h.version);
 		for (i = 0; i < h.nr; i++) {
