@@ -133,14 +133,19 @@ test_expect_success IDLE 'pihpc repo add publishes SchedMD'"'"'s Slurm 24.11; th
 	test_set_prereq PUBLISHED
 '
 
-test_expect_success PUBLISHED 'rpnode02: apt-get upgrade leaves Slurm as it is' '
-	slurm_pkgs rpnode02 >before &&
-	cat before &&
-	{ node_apt rpnode02 upgrade >out; rc=$?; } &&
-	cat out && echo "exit status $rc" &&
-	slurm_pkgs rpnode02 >after &&
-	test_cmp before after
-'
+# pihpc.pref pins SchedMD's family at 990 and Debian's daemons at -1, but
+# neither upgrade replaces an installed package by another: whatever apt
+# makes of it (nothing, or the change-over, which the guard refuses),
+# Slurm stays as it is.
+for verb in upgrade dist-upgrade; do
+	test_expect_success PUBLISHED "rpnode02: apt-get $verb leaves Slurm as it is" "
+		slurm_pkgs rpnode02 >before &&
+		{ node_apt rpnode02 $verb >out; rc=\$?; } &&
+		cat out && echo \"exit status \$rc\" &&
+		slurm_pkgs rpnode02 >after &&
+		test_cmp before after
+	"
+done
 
 test_expect_success PUBLISHED 'rpnode02: apt-get install slurm-smd-slurmd is refused: newer than the controller, and too far from 22.05' '
 	slurm_pkgs rpnode02 >before &&
@@ -184,6 +189,15 @@ test_expect_success PUBLISHED 'rpnode01: slurm-smd-slurmctld alone is refused to
 test_expect_success PUBLISHED 'the cluster still runs 22.05: both nodes idle, a job runs on rpnode02' '
 	wait_idle rpnode01 rpnode02 &&
 	job rpnode02
+'
+
+test_expect_success STORAGE 'filenode01: with the hook'"'"'s program gone (pihpc-common removed, its conffile left) apt goes on' '
+	node_exec filenode01 mv /usr/libexec/pihpc/apt-slurm-guard /root/ &&
+	{ node_apt filenode01 install --reinstall busybox >out; rc=$?; } &&
+	node_exec filenode01 mv /root/apt-slurm-guard /usr/libexec/pihpc/ &&
+	cat out &&
+	test "$rc" = 0 &&
+	grep -q "^Setting up busybox" out
 '
 
 test_done
