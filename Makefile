@@ -153,8 +153,8 @@ check-lint: deb
 # The Debian releases the nodes of the cluster tests run, each with its
 # own Slurm; one build of the packages serves both (README).
 SUITES ?= bookworm trixie
-# 0050 is check-slurm's: it needs the locally built Slurm.
-CLUSTER_TESTS = $(filter-out tests/cluster/0050-%,$(wildcard tests/cluster/*.t))
+# 0050 and 0055 are check-slurm's: they need the locally built Slurm.
+CLUSTER_TESTS = $(filter-out tests/cluster/0050-% tests/cluster/0055-%,$(wildcard tests/cluster/*.t))
 
 check-cluster: deb
 	@for suite in $(SUITES); do \
@@ -207,7 +207,8 @@ bench-scale: deb deps-bench
 # storage node's repository, taken through its pihpc.pref, +pihpc versions
 # on the nodes, an MPI program across two nodes; where the release's own
 # Slurm is the same x.y, the nodes change over to the local build with a
-# job running.
+# job running.  On bookworm nodes with SchedMD's build, 0055 then shows
+# apt refusing it over Debian 12's Slurm 22.05 (pihpc upgrade guard).
 SLURM_SUITES ?= $(if $(filter command line environment,$(origin SLURM_SUITE)),$(SLURM_SUITE),$(SUITES))
 
 check-slurm: deb
@@ -216,7 +217,8 @@ check-slurm: deb
 	  echo "== check-slurm on $$suite nodes"; \
 	  PIHPC_SUITE=$$suite \
 	    PIHPC_SLURM_DEBS=$(CURDIR)/$(BUILD)/slurm/$$suite/$(HOST_ARCH)/$(SLURM_LABEL) \
-	    prove -v tests/cluster/0050-local-slurm.t || exit 1; \
+	    prove -v tests/cluster/0050-local-slurm.t \
+	      $(if $(filter smd,$(SLURM_SOURCE)),tests/cluster/0055-slurm-versions.t) || exit 1; \
 	done
 
 # pihpc-common with the Slurm daemon and client commands for arm64 installed

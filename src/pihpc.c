@@ -47,6 +47,7 @@ static const struct cmd_struct commands[] = {
 	{ "render", cmd_render, N_("render slurm.conf and cgroup.conf from templates") },
 	{ "repo", cmd_repo, N_("the storage node's signed apt repository") },
 	{ "slurmd", cmd_slurmd, N_("write the options of this node's slurmd") },
+	{ "upgrade", cmd_upgrade, N_("refuse Slurm packages that break Slurm's upgrade rules (apt hook)") },
 	{ "user", cmd_user, N_("ensure the slurm user and group ids") },
 };
 

@@ -41,6 +41,7 @@ int cmd_node(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_render(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_slurmd(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_repo(int argc, char **argv, const struct pihpc_ctx *ctx);
+int cmd_upgrade(int argc, char **argv, const struct pihpc_ctx *ctx);
 int cmd_user(int argc, char **argv, const struct pihpc_ctx *ctx);
 
 /* "pihpc: error: MSG" on stderr, then exit 1. */
