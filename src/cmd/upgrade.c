@@ -30,7 +30,7 @@ static const char upgrade_help[] =
 	   "  - on the controller, a slurmctld newer than its slurmdbd.\n"
 	   "Without /etc/pihpc/cluster.conf it allows everything.  Exit status 0:\n"
 	   "allowed; 1: refused, one line per problem on stderr; 2: usage.\n"
-	   "'apt-get -o " GUARD_OPTION "=off ...' lets one run through.\n");
+	   "'apt-get -o Pihpc::Upgrade::Guard=off ...' lets one run through.\n");
 
 /*****************************************************************************
  *  Private Functions
