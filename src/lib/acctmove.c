@@ -20,6 +20,7 @@
 
 #define MANIFEST_MAGIC "pihpc-accounting-export 1"
 #define MANIFEST_MAX 4096
+#define CONF_MAX (1024UL * 1024)
 #define ASSOC_MAX (64UL * 1024 * 1024)
 #define JOBS_MAX (1024UL * 1024 * 1024)
 
@@ -88,10 +89,10 @@ _fill(const struct pihpc_runner *r, const struct pihpc_ctx *ctx,
 		goto out;
 	}
 	{
+		char format[] = "--format=" PIHPC_HISTORY_FIELDS;
 		char *argv[] = { "sacct", "--allusers", "--duplicates",
 				 "--parsable2", "--starttime=1970-01-01T00:00:00",
-				 "--endtime=now", "--format=" PIHPC_HISTORY_FIELDS,
-				 NULL };
+				 "--endtime=now", format, NULL };
 
 		strbuf_reset(&text);
 		strbuf_addstr(&text, _("list the job history"));
@@ -103,7 +104,7 @@ _fill(const struct pihpc_runner *r, const struct pihpc_ctx *ctx,
 			       jobs.buf, jobs.len, 0644, NULL, err, errlen) < 0)
 		goto out;
 	strbuf_reset(&path);
-	if (pihpc_read_regular(pihpc_path(ctx, PIHPC_CONF_PATH, &path), MANIFEST_MAX * 64,
+	if (pihpc_read_regular(pihpc_path(ctx, PIHPC_CONF_PATH, &path), CONF_MAX,
 			       &conf, err, errlen) < 0)
 		goto out;
 	strbuf_reset(&path);

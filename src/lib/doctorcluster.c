@@ -62,29 +62,6 @@ _add(struct pihpc_report *r, const char *check, const char *node,
 	strbuf_release(&found);
 }
 
-static int
-_run(const struct pihpc_doctor_env *env, char *const argv[],
-     struct strbuf *out, struct strbuf *why)
-{
-	struct strbuf errout = STRBUF_INIT;
-	char err[512];
-	int rc;
-
-	strbuf_reset(out);
-	strbuf_reset(why);
-	err[0] = '\0';
-	rc = env->run->run(env->run->data, argv, NULL, 0, out, &errout, err,
-			   sizeof(err));
-	if (rc) {
-		/* srun's own messages say more than its exit code */
-		pihpc_oneline(errout.buf, why);
-		if (!why->len)
-			strbuf_addstr(why, err);
-	}
-	strbuf_release(&errout);
-	return rc;
-}
-
 static void
 _users(const struct pihpc_doctor_env *env, struct pihpc_probe *p)
 {
@@ -193,8 +170,8 @@ _nodes_free(struct node *v, size_t n)
 }
 
 /*
- * Slurm's state of [n]: 1 if srun can run there, else 0 with the
- * finding added.
+ * Slurm's state of [n]: 1 if srun can run there; 0 if not, with the
+ * finding added; -1 if the node is not to be checked now (power saving).
  */
 static int
 _state(struct pihpc_report *r, const struct node *n)
@@ -203,6 +180,12 @@ _state(struct pihpc_report *r, const struct node *n)
 	int responding = !strchr(s, '*');
 	struct strbuf fix = STRBUF_INIT;
 
+	/* powered down or changing: srun would wake it, which is no check */
+	if (responding && strpbrk(s, "~#%")) {
+		_add(r, "state", n->name, PIHPC_CHECK_SKIP, NULL,
+		     _("%s: powered down or powering up or down; not probed"), s);
+		return -1;
+	}
 	if (responding && !strstr(s, "drain") && !strstr(s, "down") &&
 	    !strstr(s, "fail") && !strstr(s, "unknown") && !strstr(s, "future") &&
 	    !strstr(s, "power") && !strstr(s, "maint") && !strstr(s, "reboot"))
@@ -390,7 +373,7 @@ _probe(const struct pihpc_cluster_env *env, struct pihpc_report *r,
 				 "--quiet", "/usr/sbin/pihpc", "doctor", "--probe", NULL };
 
 		t0 = env->now_us(env->data);
-		rc = _run(doc, argv, &out, &why);
+		rc = pihpc_doctor_cmd(doc, argv, &out, &why);
 		t1 = env->now_us(env->data);
 	}
 	if (rc) {
@@ -523,7 +506,7 @@ pihpc_probe_collect(const struct pihpc_doctor_env *env, struct pihpc_probe *p)
 	if (pihpc_munge_encode(pihpc_path(env->ctx, PIHPC_MUNGE_SOCKET, &socket),
 			       &p->cred, err, sizeof(err)) < 0)
 		p->munge_err = xstrdup(err);
-	if (_run(env, slurmd, &out, &why) == 0 &&
+	if (pihpc_doctor_cmd(env, slurmd, &out, &why) == 0 &&
 	    pihpc_slurm_version_parse(out.buf, &v) == 0) {
 		strbuf_reset(&out);
 		strbuf_addf(&out, "%u.%02u.%u", v.major, v.minor, v.micro);
@@ -558,7 +541,7 @@ pihpc_doctor_cluster(const struct pihpc_cluster_env *env,
 	size_t n = 0, i;
 
 	memset(&w, 0, sizeof(w));
-	if (_run(doc, config, &out, &why) != 0 ||
+	if (pihpc_doctor_cmd(doc, config, &out, &why) != 0 ||
 	    !pihpc_scontrol_config_value(out.buf, "SLURM_VERSION", &val) ||
 	    pihpc_slurm_version_parse(val.buf, &w.ctl) < 0) {
 		pihpc_report_add(r, "cluster", PIHPC_CHECK_FAIL, why.buf,
@@ -568,7 +551,7 @@ pihpc_doctor_cluster(const struct pihpc_cluster_env *env,
 	w.port = 6818;
 	if (pihpc_scontrol_config_value(out.buf, "SlurmdPort", &val))
 		w.port = (unsigned)strtoul(val.buf, NULL, 10);
-	if (_run(doc, sinfo, &out, &why) != 0) {
+	if (pihpc_doctor_cmd(doc, sinfo, &out, &why) != 0) {
 		pihpc_report_add(r, "cluster", PIHPC_CHECK_FAIL, why.buf,
 				 _("the cluster checks need sinfo: 'systemctl status slurmctld'"));
 		goto out;
@@ -583,14 +566,16 @@ pihpc_doctor_cluster(const struct pihpc_cluster_env *env,
 	_users(doc, &w.self);
 	_resolve(doc, &w.self);
 	for (i = 0; i < n; i++) {
-		int bad = 0;
+		int bad = 0, st = _state(r, &nodes[i]);
 
+		if (st < 0)
+			continue;
 		strbuf_reset(&summary);
 		strbuf_addf(&summary, "%s, slurmd %s", nodes[i].state,
 			    nodes[i].version);
 		bad |= _version(r, &w, &nodes[i]) < 0;
 		bad |= _port(env, r, &w, &nodes[i]) < 0;
-		if (_state(r, &nodes[i])) {
+		if (st > 0) {
 			strbuf_addstr(&summary, ", ");
 			bad |= _probe(env, r, &w, &nodes[i], &summary) < 0;
 		} else {

@@ -47,21 +47,9 @@ test_expect_success 'cluster of filenode01, rpnode01, rpnode02 boots' '
 '
 cluster_is_up && node_leader rpnode02 >/dev/null 2>&1 && test_set_prereq UP
 
-test_expect_success UP 'user pi (the default accounting user) exists on every node, uid 1000' '
-	for n in filenode01 rpnode01 rpnode02; do
-		node_exec $n useradd -m -u 1000 -s /bin/sh pi || return 1
-	done
+test_expect_success UP 'user pi on every node; apt install of the three roles' '
+	users_and_roles && test_set_prereq INSTALLED
 '
-
-installed=0
-for r in filenode01:pihpc-storage rpnode01:pihpc-master rpnode02:pihpc-compute; do
-	n=${r%%:*} p=${r#*:}
-	test_expect_success UP "$n: apt install $p" "
-		node_apt_update $n && node_apt_install $n $p &&
-		installed=\$((installed + 1))
-	"
-done
-[ "$installed" = 3 ] && test_set_prereq INSTALLED
 
 test_expect_success INSTALLED 'rpnode01 and rpnode02 become idle; /home mounted on both' '
 	wait_idle rpnode01 rpnode02 &&

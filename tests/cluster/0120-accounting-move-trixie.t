@@ -18,19 +18,6 @@ whatever PIHPC_SUITE says.  Needs root and build/repo (make deb).'
 
 HISTORY=/var/lib/pihpc/history/raspi-hpc-cluster-slurm-22.05.8.psv
 
-users_add() {
-	for n in filenode01 rpnode01 rpnode02; do
-		node_exec "$n" useradd -m -u 1000 -s /bin/sh pi &&
-		node_exec "$n" useradd -m -u 1001 -s /bin/sh bob || return 1
-	done
-}
-
-install_all() {
-	for r in filenode01:pihpc-storage rpnode01:pihpc-master rpnode02:pihpc-compute; do
-		node_apt_update "${r%%:*}" && node_apt_install "${r%%:*}" "${r#*:}" || return 1
-	done
-}
-
 # assoc: the associations of the cluster, as "account|user|maxjobs|grptres"
 assoc() {
 	node_exec rpnode01 sacctmgr -n -P show association \
@@ -52,7 +39,7 @@ job_done() {
 PIHPC_SUITE=bookworm
 test_expect_success 'bookworm: the cluster boots, users pi and bob, three apt installs' '
 	cluster_up filenode01 rpnode01 rpnode02 &&
-	users_add && install_all && wait_idle rpnode01 rpnode02 &&
+	users_and_roles bob=1001 && wait_idle rpnode01 rpnode02 &&
 	node_exec rpnode01 sinfo -V | grep "^slurm 22\.05\." &&
 	test_set_prereq OLD
 '
@@ -87,7 +74,7 @@ test_expect_success OLD 'bookworm: the cluster is taken down' '
 PIHPC_SUITE=trixie
 test_expect_success EXPORTED 'trixie: the cluster boots afresh, users pi and bob, three apt installs' '
 	cluster_up filenode01 rpnode01 rpnode02 &&
-	users_add && install_all && wait_idle rpnode01 rpnode02 &&
+	users_and_roles bob=1001 && wait_idle rpnode01 rpnode02 &&
 	node_exec rpnode01 sinfo -V | grep "^slurm 24\.11\." &&
 	test_set_prereq NEW
 '
