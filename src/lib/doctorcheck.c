@@ -22,6 +22,7 @@
 #include "node.h"
 #include "proc.h"
 #include "slurmd.h"
+#include "slurmguard.h"
 #include "user.h"
 
 #define MIB (1024ULL * 1024ULL)
@@ -130,6 +131,25 @@ _version(const struct pihpc_doctor_env *env, char *const argv[],
 	}
 	strbuf_release(&out);
 	return rc == 0;
+}
+
+/*
+ * 1 and the controller's version in [v] as the apt guard last saw it: a
+ * slurmd newer than its controller cannot reach it, and this still tells
+ * why.
+ */
+static int
+_remembered_controller(const struct pihpc_doctor_env *env,
+		       struct pihpc_slurm_version *v)
+{
+	struct strbuf text = STRBUF_INIT;
+	char err[256];
+	int ok = _read(env, PIHPC_CONTROLLER_VERSION_PATH, &text, err,
+		       sizeof(err)) == 0 &&
+		 pihpc_slurm_version_parse(text.buf, v) == 0;
+
+	strbuf_release(&text);
+	return ok;
 }
 
 /*****************************************************************************
@@ -704,6 +724,10 @@ pihpc_check_slurm_version(const struct pihpc_doctor_env *env,
 		have_ctl = 1;
 		strbuf_addf(&found, _(", controller %u.%02u.%u"), ctl.major,
 			    ctl.minor, ctl.micro);
+	} else if (_remembered_controller(env, &ctl)) {
+		have_ctl = 1;
+		strbuf_addf(&found, _(", controller not reachable, %u.%02u.%u when last seen"),
+			    ctl.major, ctl.minor, ctl.micro);
 	} else {
 		strbuf_addstr(&found, _(", controller not reachable"));
 	}

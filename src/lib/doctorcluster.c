@@ -197,7 +197,7 @@ _state(struct pihpc_report *r, const struct node *n)
 		strbuf_addf(&fix, _("%s has less memory than slurm.conf gives it: run 'pihpc node detect' there, or lower its RealMemory; then 'scontrol update nodename=%s state=resume'"),
 			    n->name, n->name);
 	else if (!responding || strstr(why, "respond"))
-		strbuf_addf(&fix, _("does slurmd run on %s ('systemctl status slurmd' there)? Can the controller reach its port and can it reach port 6817 here? Do its munge key and clock agree with the controller's ('pihpc doctor' there)?"),
+		strbuf_addf(&fix, _("does slurmd run on %s ('systemctl status slurmd' there)? Can the controller reach its port and can it reach port 6817 here? Do its munge key, clock and Slurm version agree with the controller's ('pihpc doctor' there)?"),
 			    n->name);
 	else if (strstr(s, "drain"))
 		strbuf_addf(&fix, _("a person drained it: 'scontrol update nodename=%s state=resume' once done"),
@@ -385,7 +385,7 @@ _probe(const struct pihpc_cluster_env *env, struct pihpc_report *r,
 		_add(r, "srun", n->name,
 		     strstr(why.buf, "Unable to allocate") ? PIHPC_CHECK_SKIP
 							   : PIHPC_CHECK_FAIL,
-		     auth ? _("MUNGE refused it: does munged run on the node, with the cluster's key, and is its clock within 300 s of the controller's? ('pihpc doctor' there)")
+		     auth ? _("MUNGE or Slurm refused it: does munged run on the node, with the cluster's key, is its clock within 300 s of the controller's, and its Slurm no newer than the controller's? ('pihpc doctor' there)")
 			  : _("can the node reach port 6817 here and this node the SrunPortRange? Is pihpc-compute installed there? ('pihpc doctor' there)"),
 		     _("cannot run the probe there: %s"), why.len ? why.buf : _("no reason given"));
 		rc = -1;

@@ -200,4 +200,20 @@ test_expect_success STORAGE 'filenode01: with the hook'"'"'s program gone (pihpc
 	grep -q "^Setting up busybox" out
 '
 
+# What the guard prevents, forced past it: pihpc doctor names it on the
+# node and on the controller.
+test_expect_success PUBLISHED 'rpnode02 forced to 24.11 past the guard: pihpc doctor names the newer slurmd' '
+	node_exec_timeout 600 rpnode02 env DEBIAN_FRONTEND=noninteractive apt-get -y -q \
+		-o Pihpc::Upgrade::Guard=off install slurm-smd-slurmd slurm-smd-client pihpc-compute >out 2>&1 &&
+	grep -q "Setting up slurm-smd-slurmd" out &&
+	rc=0 && node_exec_timeout 120 rpnode02 pihpc doctor >out || rc=$? &&
+	cat out &&
+	test "$rc" = 1 &&
+	grep -E "^FAIL +slurm-version +slurmd 24\.11\.[0-9]+, .*22\.05\.[0-9]+.*: slurmd is newer than the controller$" out &&
+	rc=0 && node_exec_timeout 300 rpnode01 pihpc doctor >out || rc=$? &&
+	cat out &&
+	test "$rc" = 1 &&
+	grep -A1 -E "^FAIL +(srun|state|version)@rpnode02 " out | grep -q "^      fix: .*Slurm"
+'
+
 test_done

@@ -40,7 +40,7 @@ PIHPC_SUITE=bookworm
 test_expect_success 'bookworm: the cluster boots, users pi and bob, three apt installs' '
 	cluster_up filenode01 rpnode01 rpnode02 &&
 	users_and_roles bob=1001 && wait_idle rpnode01 rpnode02 &&
-	node_exec rpnode01 sinfo -V | grep "^slurm 22\.05\." &&
+	node_exec rpnode01 sinfo -V | grep -E "^slurm(-wlm)? 22\.05\." &&
 	test_set_prereq OLD
 '
 
@@ -75,7 +75,7 @@ PIHPC_SUITE=trixie
 test_expect_success EXPORTED 'trixie: the cluster boots afresh, users pi and bob, three apt installs' '
 	cluster_up filenode01 rpnode01 rpnode02 &&
 	users_and_roles bob=1001 && wait_idle rpnode01 rpnode02 &&
-	node_exec rpnode01 sinfo -V | grep "^slurm 24\.11\." &&
+	node_exec rpnode01 sinfo -V | grep -E "^slurm(-wlm)? 24\.11\." &&
 	test_set_prereq NEW
 '
 

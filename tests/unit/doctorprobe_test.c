@@ -244,7 +244,7 @@ test_cluster(void **state)
 
 	c = _find(&w.r, "srun@rpnode04");
 	assert_int_equal(c->status, PIHPC_CHECK_FAIL);
-	assert_non_null(strstr(c->fix, "MUNGE refused it"));
+	assert_non_null(strstr(c->fix, "MUNGE or Slurm refused it"));
 
 	c = _find(&w.r, "version@rpnode02");
 	assert_int_equal(c->status, PIHPC_CHECK_FAIL);
