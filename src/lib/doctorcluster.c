@@ -126,36 +126,9 @@ _split(char *line, char **f, size_t n)
 	}
 }
 
-/* sinfo's nodes, each once (sinfo -N lists a node once per partition). */
-static size_t
-_nodes(const char *text, struct node **out)
-{
-	struct strbuf copy = STRBUF_INIT;
-	struct node *v = NULL;
-	char *line, *save = NULL, *f[5];
-	size_t n = 0, i;
-
-	strbuf_addstr(&copy, text);
-	for (line = strtok_r(copy.buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		_split(line, f, 5);
-		if (!f[4] || pihpc_check_hostname(f[0]) < 0)
-			continue;
-		for (i = 0; i < n && strcmp(v[i].name, f[0]); i++)
-			;
-		if (i < n)
-			continue;
-		v = xrealloc(v, (n + 1) * sizeof(*v));
-		v[n++] = (struct node){ xstrdup(f[0]), xstrdup(f[1]), xstrdup(f[2]),
-					xstrdup(f[3]), xstrdup(f[4]) };
-	}
-	strbuf_release(&copy);
-	*out = v;
-	return n;
-}
-
+/* Free [n] nodes of [v], and [v] itself if [array]. */
 static void
-_nodes_free(struct node *v, size_t n)
+_nodes_free(struct node *v, size_t n, int array)
 {
 	size_t i;
 
@@ -166,7 +139,53 @@ _nodes_free(struct node *v, size_t n)
 		free(v[i].addr);
 		free(v[i].reason);
 	}
-	free(v);
+	if (array)
+		free(v);
+}
+
+static int
+_node_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct node *)a)->name, ((const struct node *)b)->name);
+}
+
+/*
+ * sinfo's nodes by name, each once (sinfo -N lists a node once per
+ * partition): sorted, then the repeats dropped.
+ */
+static size_t
+_nodes(const char *text, struct node **out)
+{
+	struct strbuf copy = STRBUF_INIT;
+	struct node *v = NULL;
+	char *line, *save = NULL, *f[5];
+	size_t n = 0, alloc = 0, i, kept = 0;
+
+	strbuf_addstr(&copy, text);
+	for (line = strtok_r(copy.buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		_split(line, f, 5);
+		if (!f[4] || pihpc_check_hostname(f[0]) < 0)
+			continue;
+		if (n == alloc) {
+			alloc = alloc ? 2 * alloc : 16;
+			v = xrealloc(v, alloc * sizeof(*v));
+		}
+		v[n++] = (struct node){ xstrdup(f[0]), xstrdup(f[1]), xstrdup(f[2]),
+					xstrdup(f[3]), xstrdup(f[4]) };
+	}
+	strbuf_release(&copy);
+	if (n)
+		qsort(v, n, sizeof(*v), _node_cmp);
+	for (i = 0; i < n; i++) {
+		if (kept && !strcmp(v[kept - 1].name, v[i].name)) {
+			_nodes_free(v + i, 1, 0);
+			continue;
+		}
+		v[kept++] = v[i];
+	}
+	*out = v;
+	return kept;
 }
 
 /*
@@ -586,7 +605,7 @@ pihpc_doctor_cluster(const struct pihpc_cluster_env *env,
 			     summary.buf);
 	}
 out:
-	_nodes_free(nodes, n);
+	_nodes_free(nodes, n, 1);
 	pihpc_probe_release(&w.self);
 	strbuf_release(&out);
 	strbuf_release(&why);
