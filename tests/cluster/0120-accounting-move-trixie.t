@@ -26,7 +26,7 @@ assoc() {
 
 # job_done USER ACCOUNT: a job of USER in ACCOUNT runs; its id in "jobid"
 job_done() {
-	node_exec_timeout 120 rpnode01 su "$1" -c "sbatch --parsable -A $2 -w rpnode02 --wrap hostname" >jobid &&
+	node_exec_timeout 120 rpnode01 su "$1" -c "sbatch --parsable -A $2 -w rpnode02 --chdir=/tmp -o /dev/null -J hostname --wrap hostname" >jobid &&
 	for i in $(seq 60); do
 		state=$(node_exec rpnode01 sacct -n -X -P -o State -j "$(cat jobid)") || true
 		test "$state" = COMPLETED && return 0
@@ -62,6 +62,7 @@ test_expect_success OLD 'bookworm: pihpc accounting export makes a directory of 
 	test "$(node_exec rpnode01 stat -c %a "$(cat made)")" = 700 &&
 	test "$(node_exec rpnode01 stat -c %a "$(cat made)/associations.cfg")" = 600 &&
 	node_exec rpnode01 grep -q "bob" "$(cat made)/associations.cfg" &&
+	node_exec rpnode01 cat "$(cat made)/jobs.psv" &&
 	node_exec rpnode01 grep -q "^$(cat bob.job)|hostname|bob|" "$(cat made)/jobs.psv" &&
 	node_exec rpnode01 tar -C /root/export -cf - . >export.tar &&
 	test_set_prereq EXPORTED
