@@ -232,11 +232,11 @@ pihpc_acct_register(const struct pihpc_runner *r, const struct pihpc_conf *c,
 	const char *cluster = pihpc_conf_get(c, PIHPC_CLUSTER_NAME);
 	const char *account = pihpc_conf_get(c, PIHPC_ACCOUNTING_ACCOUNT);
 	const char *limits = pihpc_conf_get(c, PIHPC_ACCOUNTING_USER_LIMITS);
-	const char *users = pihpc_conf_get(c, PIHPC_ACCOUNTING_USERS);
+	struct strlist users = STRLIST_INIT;
 	struct strbuf out = STRBUF_INIT, rows = STRBUF_INIT, tres = STRBUF_INIT;
 	struct strbuf a1 = STRBUF_INIT, a2 = STRBUF_INIT, a3 = STRBUF_INIT;
 	struct strbuf set = STRBUF_INIT, what = STRBUF_INIT, user = STRBUF_INIT;
-	const char *p;
+	size_t i;
 	int rc = -1;
 
 	if (_wait_dbd(r, timeout, &out, err, errlen) < 0)
@@ -278,16 +278,10 @@ pihpc_acct_register(const struct pihpc_runner *r, const struct pihpc_conf *c,
 		strlist_pushf(done, _("added account '%s'"), account);
 	}
 
-	for (p = users; *p;) {
-		size_t n = strcspn(p, " \t,");
-
-		if (!n) {
-			p += strspn(p, " \t,");
-			continue;
-		}
+	pihpc_conf_accounting_users(c, &users);
+	for (i = 0; i < users.nr; i++) {
 		strbuf_reset(&user);
-		strbuf_add(&user, p, n);
-		p += n;
+		strbuf_addstr(&user, users.v[i]);
 		strbuf_reset(&tres);
 		if (!_assoc_find(rows.buf, user.buf, &tres)) {
 			char *argv[] = { "sacctmgr", "-i", "add", "user",
@@ -340,5 +334,6 @@ out:
 	strbuf_release(&set);
 	strbuf_release(&what);
 	strbuf_release(&user);
+	strlist_clear(&users);
 	return rc;
 }

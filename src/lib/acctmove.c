@@ -17,6 +17,7 @@
 #include "file.h"
 #include "i18n.h"
 #include "sha256.h"
+#include "slurmrel.h"
 
 #define MANIFEST_MAGIC "pihpc-accounting-export 1"
 #define MANIFEST_MAX 4096
@@ -43,7 +44,7 @@ _version(const struct pihpc_runner *r, struct strbuf *v, char *err,
 		rc = pihpc_err(err, errlen, _("no version in the output of 'sacctmgr --version': '%.60s'"),
 			       out.buf);
 	if (rc == 0)
-		strbuf_addf(v, "%u.%02u.%u", sv.major, sv.minor, sv.micro);
+		pihpc_slurm_version_add(v, &sv, 1);
 	strbuf_release(&out);
 	return rc;
 }
@@ -159,16 +160,13 @@ _field(const char *value, char *dst, size_t size, int (*ok)(const char *))
 	return 0;
 }
 
+/* What cluster.conf accepts as cluster_name, and nothing else. */
 static int
 _is_cluster(const char *s)
 {
-	size_t i;
+	char err[128];
 
-	for (i = 0; s[i]; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-		      s[i] == '-' || s[i] == '_'))
-			return 0;
-	return i > 0;
+	return pihpc_conf_check_value("cluster_name", s, err, sizeof(err)) == 0;
 }
 
 static int
@@ -312,7 +310,8 @@ pihpc_acct_import(const struct pihpc_runner *r, const struct pihpc_ctx *ctx,
 	const char *cluster = pihpc_conf_get(c, PIHPC_CLUSTER_NAME);
 	struct pihpc_export_manifest m;
 	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT, jobs = STRBUF_INIT,
-		      file = STRBUF_INIT, out = STRBUF_INIT, hist = STRBUF_INIT;
+		      assoc = STRBUF_INIT, file = STRBUF_INIT, out = STRBUF_INIT,
+		      name = STRBUF_INIT, hist = STRBUF_INIT;
 	char sha[PIHPC_SHA256_HEX];
 	int rc = -1, done_before;
 
@@ -325,13 +324,12 @@ pihpc_acct_import(const struct pihpc_runner *r, const struct pihpc_ctx *ctx,
 				from, m.cluster, cluster);
 		goto out;
 	}
-	strbuf_reset(&path);
-	pihpc_path_join(from, PIHPC_EXPORT_ASSOC, &path);
-	if (_sha_of(path.buf, ASSOC_MAX, sha, err, errlen) < 0)
+	pihpc_path_join(from, PIHPC_EXPORT_ASSOC, &assoc);
+	if (_sha_of(assoc.buf, ASSOC_MAX, sha, err, errlen) < 0)
 		goto out;
 	if (strcmp(sha, m.assoc_sha)) {
 		(void)pihpc_err(err, errlen, _("'%s' is not the file that was exported (its SHA-256 differs)"),
-				path.buf);
+				assoc.buf);
 		goto out;
 	}
 	strbuf_reset(&path);
@@ -345,47 +343,44 @@ pihpc_acct_import(const struct pihpc_runner *r, const struct pihpc_ctx *ctx,
 		goto out;
 	}
 	/* the history, written last, says the import is done */
-	strbuf_addf(&hist, "%s/%s-slurm-%s.psv", PIHPC_HISTORY_DIR, m.cluster,
+	strbuf_addf(&name, "%s/%s-slurm-%s.psv", PIHPC_HISTORY_DIR, m.cluster,
 		    m.slurm);
-	strbuf_reset(&path);
-	pihpc_path(ctx, hist.buf, &path);
+	pihpc_path(ctx, name.buf, &hist);
 	strbuf_reset(&text);
-	done_before = pihpc_read_regular(path.buf, JOBS_MAX, &text, err, errlen) == 0 &&
+	done_before = pihpc_read_regular(hist.buf, JOBS_MAX, &text, err, errlen) == 0 &&
 		      text.len == jobs.len && !memcmp(text.buf, jobs.buf, jobs.len);
 	/* slurmdbd up and the cluster in it before its associations */
 	if (pihpc_acct_register(r, c, timeout, done, err, errlen) < 0)
 		goto out;
-	strbuf_reset(&path);
-	pihpc_path_join(from, PIHPC_EXPORT_ASSOC, &path);
-	strbuf_addf(&file, "file=%s", path.buf);
+	strbuf_addf(&file, "file=%s", assoc.buf);
 	if (!done_before) {
 		char *argv[] = { "sacctmgr", "-i", "load", file.buf, NULL };
 
 		strbuf_reset(&text);
-		strbuf_addf(&text, _("load the associations of '%s'"), path.buf);
+		strbuf_addf(&text, _("load the associations of '%s'"), assoc.buf);
 		if (pihpc_acct_run(r, argv, &out, text.buf, err, errlen) < 0)
 			goto out;
 		strlist_pushf(done, _("loaded the associations of Slurm %s from '%s'"),
-			      m.slurm, path.buf);
+			      m.slurm, assoc.buf);
 		/* cluster.conf has the last word on its own account and users */
 		if (pihpc_acct_register(r, c, timeout, done, err, errlen) < 0)
 			goto out;
-		strbuf_reset(&path);
-		pihpc_path(ctx, hist.buf, &path);
-		if (pihpc_make_parents(path.buf, 0755, err, errlen) < 0 ||
-		    pihpc_write_atomic(path.buf, jobs.buf, jobs.len, 0644, NULL,
+		if (pihpc_make_parents(hist.buf, 0755, err, errlen) < 0 ||
+		    pihpc_write_atomic(hist.buf, jobs.buf, jobs.len, 0644, NULL,
 				       err, errlen) < 0)
 			goto out;
 		strlist_pushf(done, _("installed the job history of Slurm %s as '%s'"),
-			      m.slurm, path.buf);
+			      m.slurm, hist.buf);
 	}
 	rc = 0;
 out:
 	strbuf_release(&path);
 	strbuf_release(&text);
 	strbuf_release(&jobs);
+	strbuf_release(&assoc);
 	strbuf_release(&file);
 	strbuf_release(&out);
+	strbuf_release(&name);
 	strbuf_release(&hist);
 	return rc;
 }

@@ -23,6 +23,7 @@
 #include "error.h"
 #include "i18n.h"
 #include "mungecheck.h"
+#include "slurmrel.h"
 #include "user.h"
 
 /* One node as sinfo lists it. */
@@ -62,24 +63,26 @@ _add(struct pihpc_report *r, const char *check, const char *node,
 	strbuf_release(&found);
 }
 
+/* The slurm user, then each accounting user, with its ids or -1. */
 static void
 _users(const struct pihpc_doctor_env *env, struct pihpc_probe *p)
 {
-	struct strbuf list = STRBUF_INIT;
-	char err[256], *tok, *save = NULL;
+	struct strlist users = STRLIST_INIT;
+	char err[256];
 	uid_t uid;
 	gid_t gid;
+	size_t i;
 
-	strbuf_addf(&list, "slurm %s",
-		    pihpc_conf_get(env->conf, PIHPC_ACCOUNTING_USERS));
-	for (tok = strtok_r(list.buf, " ,", &save); tok;
-	     tok = strtok_r(NULL, " ,", &save)) {
-		if (pihpc_user_lookup(env->ctx, tok, &uid, &gid, err, sizeof(err)) == 1)
-			pihpc_probe_add_user(p, tok, (long)uid, (long)gid);
+	strlist_push(&users, "slurm");
+	pihpc_conf_accounting_users(env->conf, &users);
+	for (i = 0; i < users.nr; i++) {
+		if (pihpc_user_lookup(env->ctx, users.v[i], &uid, &gid, err,
+				      sizeof(err)) == 1)
+			pihpc_probe_add_user(p, users.v[i], (long)uid, (long)gid);
 		else
-			pihpc_probe_add_user(p, tok, -1, -1);
+			pihpc_probe_add_user(p, users.v[i], -1, -1);
 	}
-	strbuf_release(&list);
+	strlist_clear(&users);
 }
 
 static void
@@ -528,7 +531,7 @@ pihpc_probe_collect(const struct pihpc_doctor_env *env, struct pihpc_probe *p)
 	if (pihpc_doctor_cmd(env, slurmd, &out, &why) == 0 &&
 	    pihpc_slurm_version_parse(out.buf, &v) == 0) {
 		strbuf_reset(&out);
-		strbuf_addf(&out, "%u.%02u.%u", v.major, v.minor, v.micro);
+		pihpc_slurm_version_add(&out, &v, 1);
 		p->slurmd = strbuf_detach(&out, NULL);
 	}
 	_users(env, p);

@@ -30,20 +30,6 @@ _run(void *data, char *const argv[], const char *in, size_t inlen,
 }
 
 static void
-_sleep(void *data, unsigned seconds)
-{
-	(void)data;
-	(void)seconds;
-}
-
-static long
-_now(void *data)
-{
-	(void)data;
-	return 0;
-}
-
-static void
 _no_blank(const char *s)
 {
 	FUZZ_ASSERT(!s || (*s && !strpbrk(s, " \t\n")), "field '%s'", s);
@@ -53,7 +39,7 @@ static void
 _rules(const struct pihpc_apthook *h, const struct pihpc_conf *conf,
        const char *host)
 {
-	struct pihpc_runner r = { _run, _sleep, _now, NULL };
+	struct pihpc_runner r = { _run, fuzz_no_sleep, fuzz_no_clock, NULL };
 	struct pihpc_ctx ctx = PIHPC_CTX_INIT;
 	struct pihpc_guard_env env = { &ctx, &r, conf, host };
 	struct strlist problems = STRLIST_INIT, warnings = STRLIST_INIT;
