@@ -154,8 +154,8 @@ check-lint: deb
 # The Debian releases the nodes of the cluster tests run, each with its
 # own Slurm; one build of the packages serves both (README).
 SUITES ?= bookworm trixie
-# 0050 and 0056 are check-slurm's: they need the locally built Slurm.
-CLUSTER_TESTS = $(filter-out tests/cluster/0050-% tests/cluster/0056-%,$(wildcard tests/cluster/*.t))
+# 0050, 0055 and 0056 are check-slurm's: they need the locally built Slurm.
+CLUSTER_TESTS = $(filter-out tests/cluster/0050-% tests/cluster/0055-% tests/cluster/0056-%,$(wildcard tests/cluster/*.t))
 
 check-cluster: deb
 	@for suite in $(SUITES); do \
@@ -208,7 +208,8 @@ bench-scale: deb deps-bench
 # storage node's repository, taken through its pihpc.pref, +pihpc versions
 # on the nodes, an MPI program across two nodes; where the release's own
 # Slurm is the same x.y, the nodes change over to the local build with a
-# job running.
+# job running.  On bookworm nodes with SchedMD's build, 0055 then shows
+# apt refusing it over Debian 12's Slurm 22.05 (pihpc upgrade guard).
 SLURM_SUITES ?= $(if $(filter command line environment,$(origin SLURM_SUITE)),$(SLURM_SUITE),$(SUITES))
 
 check-slurm: deb
@@ -217,7 +218,9 @@ check-slurm: deb
 	  echo "== check-slurm on $$suite nodes"; \
 	  PIHPC_SUITE=$$suite \
 	    PIHPC_SLURM_DEBS=$(CURDIR)/$(BUILD)/slurm/$$suite/$(HOST_ARCH)/$(SLURM_LABEL) \
-	    prove -v tests/cluster/0050-local-slurm.t tests/cluster/0056-upgrade.t || exit 1; \
+	    prove -v tests/cluster/0050-local-slurm.t \
+	      $(if $(filter smd,$(SLURM_SOURCE)),tests/cluster/0055-slurm-versions.t) \
+	      tests/cluster/0056-upgrade.t || exit 1; \
 	done
 
 # pihpc-common with the Slurm daemon and client commands for arm64 installed

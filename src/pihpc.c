@@ -47,7 +47,7 @@ static const struct cmd_struct commands[] = {
 	{ "render", cmd_render, N_("render slurm.conf and cgroup.conf from templates") },
 	{ "repo", cmd_repo, N_("the storage node's signed apt repository") },
 	{ "slurmd", cmd_slurmd, N_("write the options of this node's slurmd") },
-	{ "upgrade", cmd_upgrade, N_("upgrade the cluster's Slurm in Slurm's order; follow on a node") },
+	{ "upgrade", cmd_upgrade, N_("upgrade the cluster's Slurm in Slurm's order; the apt guard of its rules") },
 	{ "user", cmd_user, N_("ensure the slurm user and group ids") },
 };
 

@@ -11,7 +11,8 @@
 # step reports.
 #
 # Environment: CLUSTER_TESTS (the .t files, default tests/cluster/*.t but
-# the local Slurm one).
+# the local Slurm one); a file named *-bookworm.t or *-trixie.t runs in
+# that release's lane only.
 set -uo pipefail
 # Each lane in its own process group, so that an interruption reaches
 # everything it started (which then cleans up after itself).
@@ -27,14 +28,21 @@ if [ -z "${CLUSTER_TESTS:-}" ]; then
 fi
 
 lane() {
-	local suite=$1 rc=0
+	local suite=$1 rc=0 t tests=()
 	echo "==== $suite: check-fresh"
 	"$TOP/tests/fresh/check-fresh.sh" "$suite" || rc=1
 	echo "==== $suite: piuparts"
 	"$TOP/tests/qa/piuparts.sh" "$REPO" "$suite" || rc=1
 	echo "==== $suite: cluster tests"
-	# shellcheck disable=SC2086 # a list of test files
-	PIHPC_REPO=$REPO PIHPC_SUITE=$suite prove -v $CLUSTER_TESTS || rc=1
+	# A test named *-RELEASE.t is about moving to RELEASE: its lane alone.
+	for t in $CLUSTER_TESTS; do
+		case $t in
+		*-"$suite".t) tests+=("$t") ;;
+		*-bookworm.t | *-trixie.t) ;;
+		*) tests+=("$t") ;;
+		esac
+	done
+	PIHPC_REPO=$REPO PIHPC_SUITE=$suite prove -v "${tests[@]}" || rc=1
 	echo "==== $suite: lane ends with status $rc"
 	return "$rc"
 }

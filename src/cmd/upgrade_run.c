@@ -24,9 +24,10 @@ static const char upgrade_help[] =
 	   "\n"
 	   "  -n, --dry-run   print the numbered plan and change nothing\n"
 	   "\n"
-	   "On a compute node, 'pihpc upgrade follow' is the node's part (see its\n"
-	   "--help).  Exit codes: 0 done or nothing to do, 1 error or nodes left\n"
-	   "behind.  See pihpc-upgrade(8).\n");
+	   "On a compute node, 'pihpc upgrade follow' is the node's part;\n"
+	   "'pihpc upgrade guard' is apt's hook (see their --help).  Exit codes:\n"
+	   "0 done or nothing to do, 1 error or nodes left behind.  See\n"
+	   "pihpc-upgrade(8).\n");
 
 static const char follow_help[] =
 	N_("On a compute node: if the candidate Slurm packages are newer than the\n"
@@ -100,7 +101,7 @@ cmd_upgrade_cluster(int argc, char **argv, const struct pihpc_ctx *ctx)
 		if (c == 'n')
 			dry_run = 1;
 	if (optind < argc)
-		usage_die(UPGRADE_USAGE, _("too many arguments"));
+		usage_die(UPGRADE_USAGE, _("unknown subcommand '%s'"), argv[optind]);
 	pihpc_runner_init(&runner);
 	_opts(&o, ctx, &runner, host, sizeof(host), date, sizeof(date));
 	o.dry_run = dry_run;

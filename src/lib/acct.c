@@ -108,29 +108,6 @@ _tres_find(const struct tres *t, size_t n, const char *name)
 	return -1;
 }
 
-/*
- * Run sacctmgr [argv] once; on failure "cannot WHAT: sacctmgr's message".
- */
-static int
-_sacctmgr(const struct pihpc_runner *r, char **argv, struct strbuf *out,
-	  const char *what, char *err, size_t errlen)
-{
-	struct strbuf errout = STRBUF_INIT, msg = STRBUF_INIT;
-	int rc;
-
-	strbuf_reset(out);
-	rc = r->run(r->data, argv, NULL, 0, out, &errout, err, errlen);
-	if (rc > 0) {
-		pihpc_oneline(errout.len ? errout.buf : out->buf, &msg);
-		/* TRANSLATORS: %s is a job such as "add cluster 'x'" */
-		(void)pihpc_err(err, errlen, _("cannot %s: %s"), what,
-				msg.len ? msg.buf : err);
-	}
-	strbuf_release(&errout);
-	strbuf_release(&msg);
-	return rc == 0 ? 0 : -1;
-}
-
 /* Wait for slurmdbd; [out] gets the cluster names. */
 static int
 _wait_dbd(const struct pihpc_runner *r, unsigned timeout, struct strbuf *out,
@@ -202,6 +179,26 @@ _assoc_find(const char *rows, const char *user, struct strbuf *tres)
  *  Public Functions
  *****************************************************************************/
 
+int
+pihpc_acct_run(const struct pihpc_runner *r, char **argv, struct strbuf *out,
+	       const char *what, char *err, size_t errlen)
+{
+	struct strbuf errout = STRBUF_INIT, msg = STRBUF_INIT;
+	int rc;
+
+	strbuf_reset(out);
+	rc = r->run(r->data, argv, NULL, 0, out, &errout, err, errlen);
+	if (rc > 0) {
+		pihpc_oneline(errout.len ? errout.buf : out->buf, &msg);
+		/* TRANSLATORS: %s is a job such as "add cluster 'x'" */
+		(void)pihpc_err(err, errlen, _("cannot %s: %s"), what,
+				msg.len ? msg.buf : err);
+	}
+	strbuf_release(&errout);
+	strbuf_release(&msg);
+	return rc == 0 ? 0 : -1;
+}
+
 void
 pihpc_tres_update(const char *want, const char *have, struct strbuf *set)
 {
@@ -235,11 +232,11 @@ pihpc_acct_register(const struct pihpc_runner *r, const struct pihpc_conf *c,
 	const char *cluster = pihpc_conf_get(c, PIHPC_CLUSTER_NAME);
 	const char *account = pihpc_conf_get(c, PIHPC_ACCOUNTING_ACCOUNT);
 	const char *limits = pihpc_conf_get(c, PIHPC_ACCOUNTING_USER_LIMITS);
-	const char *users = pihpc_conf_get(c, PIHPC_ACCOUNTING_USERS);
+	struct strlist users = STRLIST_INIT;
 	struct strbuf out = STRBUF_INIT, rows = STRBUF_INIT, tres = STRBUF_INIT;
 	struct strbuf a1 = STRBUF_INIT, a2 = STRBUF_INIT, a3 = STRBUF_INIT;
 	struct strbuf set = STRBUF_INIT, what = STRBUF_INIT, user = STRBUF_INIT;
-	const char *p;
+	size_t i;
 	int rc = -1;
 
 	if (_wait_dbd(r, timeout, &out, err, errlen) < 0)
@@ -250,7 +247,7 @@ pihpc_acct_register(const struct pihpc_runner *r, const struct pihpc_conf *c,
 				 (char *)cluster, NULL };
 
 		strbuf_addf(&what, _("add cluster '%s'"), cluster);
-		if (_sacctmgr(r, argv, &out, what.buf, err, errlen) < 0)
+		if (pihpc_acct_run(r, argv, &out, what.buf, err, errlen) < 0)
 			goto out;
 		strlist_pushf(done, _("added cluster '%s'"), cluster);
 	}
@@ -265,7 +262,7 @@ pihpc_acct_register(const struct pihpc_runner *r, const struct pihpc_conf *c,
 		strbuf_reset(&what);
 		strbuf_addf(&what, _("list the associations of account '%s'"),
 			    account);
-		if (_sacctmgr(r, argv, &rows, what.buf, err, errlen) < 0)
+		if (pihpc_acct_run(r, argv, &rows, what.buf, err, errlen) < 0)
 			goto out;
 	}
 	if (!_assoc_find(rows.buf, "", &tres)) {
@@ -276,21 +273,15 @@ pihpc_acct_register(const struct pihpc_runner *r, const struct pihpc_conf *c,
 
 		strbuf_reset(&what);
 		strbuf_addf(&what, _("add account '%s'"), account);
-		if (_sacctmgr(r, argv, &out, what.buf, err, errlen) < 0)
+		if (pihpc_acct_run(r, argv, &out, what.buf, err, errlen) < 0)
 			goto out;
 		strlist_pushf(done, _("added account '%s'"), account);
 	}
 
-	for (p = users; *p;) {
-		size_t n = strcspn(p, " \t,");
-
-		if (!n) {
-			p += strspn(p, " \t,");
-			continue;
-		}
+	pihpc_conf_accounting_users(c, &users);
+	for (i = 0; i < users.nr; i++) {
 		strbuf_reset(&user);
-		strbuf_add(&user, p, n);
-		p += n;
+		strbuf_addstr(&user, users.v[i]);
 		strbuf_reset(&tres);
 		if (!_assoc_find(rows.buf, user.buf, &tres)) {
 			char *argv[] = { "sacctmgr", "-i", "add", "user",
@@ -299,7 +290,7 @@ pihpc_acct_register(const struct pihpc_runner *r, const struct pihpc_conf *c,
 			strbuf_reset(&what);
 			strbuf_addf(&what, _("add user '%s' to account '%s'"),
 				    user.buf, account);
-			if (_sacctmgr(r, argv, &out, what.buf, err, errlen) < 0)
+			if (pihpc_acct_run(r, argv, &out, what.buf, err, errlen) < 0)
 				goto out;
 			strlist_pushf(done, _("added user '%s' to account '%s'"),
 				      user.buf, account);
@@ -326,7 +317,7 @@ pihpc_acct_register(const struct pihpc_runner *r, const struct pihpc_conf *c,
 			argv[10] = NULL;
 			strbuf_reset(&what);
 			strbuf_addf(&what, _("set GrpTRES of user '%s'"), user.buf);
-			if (_sacctmgr(r, argv, &out, what.buf, err, errlen) < 0)
+			if (pihpc_acct_run(r, argv, &out, what.buf, err, errlen) < 0)
 				goto out;
 			strlist_pushf(done, _("set GrpTRES of user '%s' to '%s'"),
 				      user.buf, set.buf);
@@ -343,5 +334,6 @@ out:
 	strbuf_release(&set);
 	strbuf_release(&what);
 	strbuf_release(&user);
+	strlist_clear(&users);
 	return rc;
 }

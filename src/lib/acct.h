@@ -30,6 +30,14 @@
 void pihpc_tres_update(const char *want, const char *have, struct strbuf *set);
 
 /*
+ * Run [argv] (sacctmgr, sacct) once, its output in [out]; on failure
+ * [err] is "cannot WHAT: its message".
+ */
+int pihpc_acct_run(const struct pihpc_runner *r, char **argv,
+		   struct strbuf *out, const char *what, char *err,
+		   size_t errlen);
+
+/*
  * Wait up to [timeout] s (2 s apart) for slurmdbd to answer
  * "sacctmgr show cluster", then add the cluster, the account and each
  * user of accounting_users if missing, and set their GrpTRES to

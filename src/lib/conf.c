@@ -1110,6 +1110,25 @@ pihpc_conf_hosts(const struct pihpc_conf *c, struct strlist *addrs,
 }
 
 void
+pihpc_conf_accounting_users(const struct pihpc_conf *c, struct strlist *users)
+{
+	const char *p = pihpc_conf_get(c, PIHPC_ACCOUNTING_USERS);
+
+	while (*p) {
+		size_t n = strcspn(p, " \t,");
+
+		if (n) {
+			char *u = xstrndup(p, n);
+
+			strlist_push(users, u);
+			free(u);
+		}
+		p += n;
+		p += strspn(p, " \t,");
+	}
+}
+
+void
 pihpc_conf_compute_nodes(const struct pihpc_conf *c, struct strlist *names)
 {
 	const char *v = pihpc_conf_get(c, PIHPC_COMPUTE_NODES);

@@ -114,6 +114,10 @@ int pihpc_conf_set_text(const char *fname, const char *text, size_t len,
 void pihpc_conf_hosts(const struct pihpc_conf *c, struct strlist *addrs,
 		      struct strlist *names);
 
+/* The users of "accounting_users", in order (space, tab or comma apart). */
+void pihpc_conf_accounting_users(const struct pihpc_conf *c,
+				 struct strlist *users);
+
 /* Names of "compute_nodes" (an empty list when the key is empty). */
 void pihpc_conf_compute_nodes(const struct pihpc_conf *c,
 			      struct strlist *names);

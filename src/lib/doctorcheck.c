@@ -22,6 +22,7 @@
 #include "node.h"
 #include "proc.h"
 #include "slurmd.h"
+#include "slurmguard.h"
 #include "user.h"
 
 #define MIB (1024ULL * 1024ULL)
@@ -92,34 +93,6 @@ _read(const struct pihpc_doctor_env *env, const char *path,
 	return rc;
 }
 
-/*
- * Run [argv]; its output in [out], its errors on one line in [why].
- * The runner's code: 0 ok, 1 failed, -1 not run (not installed).
- */
-static int
-_run(const struct pihpc_doctor_env *env, char *const argv[],
-     struct strbuf *out, struct strbuf *why)
-{
-	struct strbuf errout = STRBUF_INIT, one = STRBUF_INIT;
-	char err[512];
-	int rc;
-
-	strbuf_reset(out);
-	strbuf_reset(why);
-	err[0] = '\0';
-	rc = env->run->run(env->run->data, argv, NULL, 0, out, &errout, err,
-			   sizeof(err));
-	if (rc) {
-		pihpc_oneline(errout.buf, &one);
-		strbuf_addstr(why, err);
-		if (one.len && !strstr(err, one.buf))
-			strbuf_addf(why, ": %s", one.buf);
-	}
-	strbuf_release(&errout);
-	strbuf_release(&one);
-	return rc;
-}
-
 static int
 _real_space(void *data, const char *path, struct pihpc_space *sp, char *err,
 	    size_t errlen)
@@ -148,7 +121,7 @@ _version(const struct pihpc_doctor_env *env, char *const argv[],
 	 struct pihpc_slurm_version *v, int *missing, struct strbuf *why)
 {
 	struct strbuf out = STRBUF_INIT;
-	int rc = _run(env, argv, &out, why);
+	int rc = pihpc_doctor_cmd(env, argv, &out, why);
 
 	*missing = rc < 0;
 	if (rc == 0 && pihpc_slurm_version_parse(out.buf, v) < 0) {
@@ -160,9 +133,52 @@ _version(const struct pihpc_doctor_env *env, char *const argv[],
 	return rc == 0;
 }
 
+/*
+ * 1 and the controller's version in [v] as the apt guard last saw it: a
+ * slurmd newer than its controller cannot reach it, and this still tells
+ * why.
+ */
+static int
+_remembered_controller(const struct pihpc_doctor_env *env,
+		       struct pihpc_slurm_version *v)
+{
+	struct strbuf text = STRBUF_INIT;
+	char err[256];
+	int ok = _read(env, PIHPC_CONTROLLER_VERSION_PATH, &text, err,
+		       sizeof(err)) == 0 &&
+		 pihpc_slurm_version_parse(text.buf, v) == 0;
+
+	strbuf_release(&text);
+	return ok;
+}
+
 /*****************************************************************************
  *  Public Functions
  *****************************************************************************/
+
+int
+pihpc_doctor_cmd(const struct pihpc_doctor_env *env, char *const argv[],
+		 struct strbuf *out, struct strbuf *why)
+{
+	struct strbuf errout = STRBUF_INIT, one = STRBUF_INIT;
+	char err[512];
+	int rc;
+
+	strbuf_reset(out);
+	strbuf_reset(why);
+	err[0] = '\0';
+	rc = env->run->run(env->run->data, argv, NULL, 0, out, &errout, err,
+			   sizeof(err));
+	if (rc) {
+		pihpc_oneline(errout.buf, &one);
+		strbuf_addstr(why, err);
+		if (one.len && !strstr(err, one.buf))
+			strbuf_addf(why, ": %s", one.buf);
+	}
+	strbuf_release(&errout);
+	strbuf_release(&one);
+	return rc;
+}
 
 void
 pihpc_doctor_env_init(struct pihpc_doctor_env *env,
@@ -528,7 +544,7 @@ pihpc_check_pi(const struct pihpc_doctor_env *env, struct pihpc_report *r)
 	struct strbuf out = STRBUF_INIT, why = STRBUF_INIT, what = STRBUF_INIT;
 	unsigned long bits;
 	long t;
-	int rc = _run(env, thr, &out, &why);
+	int rc = pihpc_doctor_cmd(env, thr, &out, &why);
 
 	if (rc < 0) {
 		_add(r, "pi", PIHPC_CHECK_SKIP, NULL,
@@ -552,7 +568,7 @@ pihpc_check_pi(const struct pihpc_doctor_env *env, struct pihpc_report *r)
 		     PIHPC_CHECK_FAIL : PIHPC_CHECK_WARN, _(power_fix),
 		     "throttled=0x%lx: %s", bits, what.buf);
 	}
-	rc = _run(env, temp, &out, &why);
+	rc = pihpc_doctor_cmd(env, temp, &out, &why);
 	if (rc)
 		_add(r, "pi-temp", PIHPC_CHECK_WARN,
 		     _("run 'vcgencmd measure_temp' as root to see why"), "%s",
@@ -642,7 +658,7 @@ pihpc_check_clock(const struct pihpc_doctor_env *env, struct pihpc_report *r)
 	char *argv[] = { "chronyc", "tracking", NULL };
 	struct strbuf out = STRBUF_INIT, why = STRBUF_INIT;
 	unsigned long long usec;
-	int synced, rc = _run(env, argv, &out, &why);
+	int synced, rc = pihpc_doctor_cmd(env, argv, &out, &why);
 
 	if (rc < 0)
 		_add(r, "clock", PIHPC_CHECK_SKIP, NULL,
@@ -702,12 +718,16 @@ pihpc_check_slurm_version(const struct pihpc_doctor_env *env,
 	if (have_c)
 		strbuf_addf(&found, _(", client commands %u.%02u.%u"), c.major,
 			    c.minor, c.micro);
-	if (_run(env, config, &out, &why) == 0 &&
+	if (pihpc_doctor_cmd(env, config, &out, &why) == 0 &&
 	    pihpc_scontrol_config_value(out.buf, "SLURM_VERSION", &val) &&
 	    pihpc_slurm_version_parse(val.buf, &ctl) == 0) {
 		have_ctl = 1;
 		strbuf_addf(&found, _(", controller %u.%02u.%u"), ctl.major,
 			    ctl.minor, ctl.micro);
+	} else if (_remembered_controller(env, &ctl)) {
+		have_ctl = 1;
+		strbuf_addf(&found, _(", controller not reachable, %u.%02u.%u when last seen"),
+			    ctl.major, ctl.minor, ctl.micro);
 	} else {
 		strbuf_addstr(&found, _(", controller not reachable"));
 	}

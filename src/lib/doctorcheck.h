@@ -64,6 +64,14 @@ void pihpc_doctor_env_init(struct pihpc_doctor_env *env,
 			   const struct pihpc_runner *run,
 			   const struct pihpc_conf *conf, const char *host);
 
+/*
+ * Run [argv] through the environment's runner; its output in [out], its
+ * errors on one line in [why].  The runner's code: 0 ok, 1 failed, -1 not
+ * run (not installed).
+ */
+int pihpc_doctor_cmd(const struct pihpc_doctor_env *env, char *const argv[],
+		     struct strbuf *out, struct strbuf *why);
+
 /* Every check below, in this order. */
 void pihpc_doctor_run(const struct pihpc_doctor_env *env,
 		      struct pihpc_report *r);

@@ -23,6 +23,7 @@
 #include "error.h"
 #include "i18n.h"
 #include "mungecheck.h"
+#include "slurmrel.h"
 #include "user.h"
 
 /* One node as sinfo lists it. */
@@ -62,47 +63,26 @@ _add(struct pihpc_report *r, const char *check, const char *node,
 	strbuf_release(&found);
 }
 
-static int
-_run(const struct pihpc_doctor_env *env, char *const argv[],
-     struct strbuf *out, struct strbuf *why)
-{
-	struct strbuf errout = STRBUF_INIT;
-	char err[512];
-	int rc;
-
-	strbuf_reset(out);
-	strbuf_reset(why);
-	err[0] = '\0';
-	rc = env->run->run(env->run->data, argv, NULL, 0, out, &errout, err,
-			   sizeof(err));
-	if (rc) {
-		/* srun's own messages say more than its exit code */
-		pihpc_oneline(errout.buf, why);
-		if (!why->len)
-			strbuf_addstr(why, err);
-	}
-	strbuf_release(&errout);
-	return rc;
-}
-
+/* The slurm user, then each accounting user, with its ids or -1. */
 static void
 _users(const struct pihpc_doctor_env *env, struct pihpc_probe *p)
 {
-	struct strbuf list = STRBUF_INIT;
-	char err[256], *tok, *save = NULL;
+	struct strlist users = STRLIST_INIT;
+	char err[256];
 	uid_t uid;
 	gid_t gid;
+	size_t i;
 
-	strbuf_addf(&list, "slurm %s",
-		    pihpc_conf_get(env->conf, PIHPC_ACCOUNTING_USERS));
-	for (tok = strtok_r(list.buf, " ,", &save); tok;
-	     tok = strtok_r(NULL, " ,", &save)) {
-		if (pihpc_user_lookup(env->ctx, tok, &uid, &gid, err, sizeof(err)) == 1)
-			pihpc_probe_add_user(p, tok, (long)uid, (long)gid);
+	strlist_push(&users, "slurm");
+	pihpc_conf_accounting_users(env->conf, &users);
+	for (i = 0; i < users.nr; i++) {
+		if (pihpc_user_lookup(env->ctx, users.v[i], &uid, &gid, err,
+				      sizeof(err)) == 1)
+			pihpc_probe_add_user(p, users.v[i], (long)uid, (long)gid);
 		else
-			pihpc_probe_add_user(p, tok, -1, -1);
+			pihpc_probe_add_user(p, users.v[i], -1, -1);
 	}
-	strbuf_release(&list);
+	strlist_clear(&users);
 }
 
 static void
@@ -149,36 +129,9 @@ _split(char *line, char **f, size_t n)
 	}
 }
 
-/* sinfo's nodes, each once (sinfo -N lists a node once per partition). */
-static size_t
-_nodes(const char *text, struct node **out)
-{
-	struct strbuf copy = STRBUF_INIT;
-	struct node *v = NULL;
-	char *line, *save = NULL, *f[5];
-	size_t n = 0, i;
-
-	strbuf_addstr(&copy, text);
-	for (line = strtok_r(copy.buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		_split(line, f, 5);
-		if (!f[4] || pihpc_check_hostname(f[0]) < 0)
-			continue;
-		for (i = 0; i < n && strcmp(v[i].name, f[0]); i++)
-			;
-		if (i < n)
-			continue;
-		v = xrealloc(v, (n + 1) * sizeof(*v));
-		v[n++] = (struct node){ xstrdup(f[0]), xstrdup(f[1]), xstrdup(f[2]),
-					xstrdup(f[3]), xstrdup(f[4]) };
-	}
-	strbuf_release(&copy);
-	*out = v;
-	return n;
-}
-
+/* Free [n] nodes of [v], and [v] itself if [array]. */
 static void
-_nodes_free(struct node *v, size_t n)
+_nodes_free(struct node *v, size_t n, int array)
 {
 	size_t i;
 
@@ -189,12 +142,58 @@ _nodes_free(struct node *v, size_t n)
 		free(v[i].addr);
 		free(v[i].reason);
 	}
-	free(v);
+	if (array)
+		free(v);
+}
+
+static int
+_node_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct node *)a)->name, ((const struct node *)b)->name);
 }
 
 /*
- * Slurm's state of [n]: 1 if srun can run there, else 0 with the
- * finding added.
+ * sinfo's nodes by name, each once (sinfo -N lists a node once per
+ * partition): sorted, then the repeats dropped.
+ */
+static size_t
+_nodes(const char *text, struct node **out)
+{
+	struct strbuf copy = STRBUF_INIT;
+	struct node *v = NULL;
+	char *line, *save = NULL, *f[5];
+	size_t n = 0, alloc = 0, i, kept = 0;
+
+	strbuf_addstr(&copy, text);
+	for (line = strtok_r(copy.buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		_split(line, f, 5);
+		if (!f[4] || pihpc_check_hostname(f[0]) < 0)
+			continue;
+		if (n == alloc) {
+			alloc = alloc ? 2 * alloc : 16;
+			v = xrealloc(v, alloc * sizeof(*v));
+		}
+		v[n++] = (struct node){ xstrdup(f[0]), xstrdup(f[1]), xstrdup(f[2]),
+					xstrdup(f[3]), xstrdup(f[4]) };
+	}
+	strbuf_release(&copy);
+	if (n)
+		qsort(v, n, sizeof(*v), _node_cmp);
+	for (i = 0; i < n; i++) {
+		if (kept && !strcmp(v[kept - 1].name, v[i].name)) {
+			_nodes_free(v + i, 1, 0);
+			continue;
+		}
+		v[kept++] = v[i];
+	}
+	*out = v;
+	return kept;
+}
+
+/*
+ * Slurm's state of [n]: 1 if srun can run there; 0 if not, with the
+ * finding added; -1 if the node is not to be checked now (power saving).
  */
 static int
 _state(struct pihpc_report *r, const struct node *n)
@@ -203,6 +202,12 @@ _state(struct pihpc_report *r, const struct node *n)
 	int responding = !strchr(s, '*');
 	struct strbuf fix = STRBUF_INIT;
 
+	/* powered down or changing: srun would wake it, which is no check */
+	if (responding && strpbrk(s, "~#%")) {
+		_add(r, "state", n->name, PIHPC_CHECK_SKIP, NULL,
+		     _("%s: powered down or powering up or down; not probed"), s);
+		return -1;
+	}
 	if (responding && !strstr(s, "drain") && !strstr(s, "down") &&
 	    !strstr(s, "fail") && !strstr(s, "unknown") && !strstr(s, "future") &&
 	    !strstr(s, "power") && !strstr(s, "maint") && !strstr(s, "reboot"))
@@ -214,7 +219,7 @@ _state(struct pihpc_report *r, const struct node *n)
 		strbuf_addf(&fix, _("%s has less memory than slurm.conf gives it: run 'pihpc node detect' there, or lower its RealMemory; then 'scontrol update nodename=%s state=resume'"),
 			    n->name, n->name);
 	else if (!responding || strstr(why, "respond"))
-		strbuf_addf(&fix, _("does slurmd run on %s ('systemctl status slurmd' there)? Can the controller reach its port and can it reach port 6817 here? Do its munge key and clock agree with the controller's ('pihpc doctor' there)?"),
+		strbuf_addf(&fix, _("does slurmd run on %s ('systemctl status slurmd' there)? Can the controller reach its port and can it reach port 6817 here? Do its munge key, clock and Slurm version agree with the controller's ('pihpc doctor' there)?"),
 			    n->name);
 	else if (strstr(s, "drain"))
 		strbuf_addf(&fix, _("a person drained it: 'scontrol update nodename=%s state=resume' once done"),
@@ -390,7 +395,7 @@ _probe(const struct pihpc_cluster_env *env, struct pihpc_report *r,
 				 "--quiet", "/usr/sbin/pihpc", "doctor", "--probe", NULL };
 
 		t0 = env->now_us(env->data);
-		rc = _run(doc, argv, &out, &why);
+		rc = pihpc_doctor_cmd(doc, argv, &out, &why);
 		t1 = env->now_us(env->data);
 	}
 	if (rc) {
@@ -402,7 +407,7 @@ _probe(const struct pihpc_cluster_env *env, struct pihpc_report *r,
 		_add(r, "srun", n->name,
 		     strstr(why.buf, "Unable to allocate") ? PIHPC_CHECK_SKIP
 							   : PIHPC_CHECK_FAIL,
-		     auth ? _("MUNGE refused it: does munged run on the node, with the cluster's key, and is its clock within 300 s of the controller's? ('pihpc doctor' there)")
+		     auth ? _("MUNGE or Slurm refused it: does munged run on the node, with the cluster's key, is its clock within 300 s of the controller's, and its Slurm no newer than the controller's? ('pihpc doctor' there)")
 			  : _("can the node reach port 6817 here and this node the SrunPortRange? Is pihpc-compute installed there? ('pihpc doctor' there)"),
 		     _("cannot run the probe there: %s"), why.len ? why.buf : _("no reason given"));
 		rc = -1;
@@ -523,10 +528,10 @@ pihpc_probe_collect(const struct pihpc_doctor_env *env, struct pihpc_probe *p)
 	if (pihpc_munge_encode(pihpc_path(env->ctx, PIHPC_MUNGE_SOCKET, &socket),
 			       &p->cred, err, sizeof(err)) < 0)
 		p->munge_err = xstrdup(err);
-	if (_run(env, slurmd, &out, &why) == 0 &&
+	if (pihpc_doctor_cmd(env, slurmd, &out, &why) == 0 &&
 	    pihpc_slurm_version_parse(out.buf, &v) == 0) {
 		strbuf_reset(&out);
-		strbuf_addf(&out, "%u.%02u.%u", v.major, v.minor, v.micro);
+		pihpc_slurm_version_add(&out, &v, 1);
 		p->slurmd = strbuf_detach(&out, NULL);
 	}
 	_users(env, p);
@@ -558,7 +563,7 @@ pihpc_doctor_cluster(const struct pihpc_cluster_env *env,
 	size_t n = 0, i;
 
 	memset(&w, 0, sizeof(w));
-	if (_run(doc, config, &out, &why) != 0 ||
+	if (pihpc_doctor_cmd(doc, config, &out, &why) != 0 ||
 	    !pihpc_scontrol_config_value(out.buf, "SLURM_VERSION", &val) ||
 	    pihpc_slurm_version_parse(val.buf, &w.ctl) < 0) {
 		pihpc_report_add(r, "cluster", PIHPC_CHECK_FAIL, why.buf,
@@ -568,7 +573,7 @@ pihpc_doctor_cluster(const struct pihpc_cluster_env *env,
 	w.port = 6818;
 	if (pihpc_scontrol_config_value(out.buf, "SlurmdPort", &val))
 		w.port = (unsigned)strtoul(val.buf, NULL, 10);
-	if (_run(doc, sinfo, &out, &why) != 0) {
+	if (pihpc_doctor_cmd(doc, sinfo, &out, &why) != 0) {
 		pihpc_report_add(r, "cluster", PIHPC_CHECK_FAIL, why.buf,
 				 _("the cluster checks need sinfo: 'systemctl status slurmctld'"));
 		goto out;
@@ -583,14 +588,16 @@ pihpc_doctor_cluster(const struct pihpc_cluster_env *env,
 	_users(doc, &w.self);
 	_resolve(doc, &w.self);
 	for (i = 0; i < n; i++) {
-		int bad = 0;
+		int bad = 0, st = _state(r, &nodes[i]);
 
+		if (st < 0)
+			continue;
 		strbuf_reset(&summary);
 		strbuf_addf(&summary, "%s, slurmd %s", nodes[i].state,
 			    nodes[i].version);
 		bad |= _version(r, &w, &nodes[i]) < 0;
 		bad |= _port(env, r, &w, &nodes[i]) < 0;
-		if (_state(r, &nodes[i])) {
+		if (st > 0) {
 			strbuf_addstr(&summary, ", ");
 			bad |= _probe(env, r, &w, &nodes[i], &summary) < 0;
 		} else {
@@ -601,7 +608,7 @@ pihpc_doctor_cluster(const struct pihpc_cluster_env *env,
 			     summary.buf);
 	}
 out:
-	_nodes_free(nodes, n);
+	_nodes_free(nodes, n, 1);
 	pihpc_probe_release(&w.self);
 	strbuf_release(&out);
 	strbuf_release(&why);

@@ -10,7 +10,9 @@
 #define PIHPC_H
 
 #include "acct.h"
+#include "acctmove.h"
 #include "aptpin.h"
+#include "apthook.h"
 #include "block.h"
 #include "cmdline.h"
 #include "conf.h"
@@ -41,6 +43,8 @@
 #include "runner.h"
 #include "sha256.h"
 #include "slurmd.h"
+#include "slurmguard.h"
+#include "slurmrel.h"
 #include "strbuf.h"
 #include "trace.h"
 #include "upgrade.h"

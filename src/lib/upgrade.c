@@ -32,7 +32,7 @@
 /* Everything one run works with. */
 struct job {
 	const struct pihpc_upgrade_opts *o;
-	struct pihpc_slurm_pkgs pkgs;		/* installed Slurm packages */
+	struct pihpc_upgrade_pkgs pkgs;		/* installed Slurm packages */
 	struct pihpc_upgrade_state st;
 	struct strlist nodes;			/* compute nodes, in order */
 	struct strbuf db;			/* accounting database */
@@ -114,7 +114,7 @@ _runa(const struct pihpc_upgrade_opts *o, struct strbuf *out, char *err,
  * query fails when nothing matches, which is no error here.
  */
 static int
-_packages(const struct pihpc_upgrade_opts *o, struct pihpc_slurm_pkgs *p,
+_packages(const struct pihpc_upgrade_opts *o, struct pihpc_upgrade_pkgs *p,
 	  char *err, size_t errlen)
 {
 	struct strbuf out = STRBUF_INIT;
@@ -169,7 +169,7 @@ _apt_update(const struct pihpc_upgrade_opts *o)
 
 /* True if [p] has a candidate newer than what is installed. */
 static int
-_newer(const struct pihpc_slurm_pkg *p)
+_newer(const struct pihpc_upgrade_pkg *p)
 {
 	return p->candidate && pihpc_debver_cmp(p->candidate, p->installed) > 0;
 }
@@ -203,7 +203,7 @@ _apt_tail(const char *out, struct strbuf *tail)
  */
 static int
 _apt_install(const struct pihpc_upgrade_opts *o,
-	     const struct pihpc_slurm_pkgs *pkgs, char *err, size_t errlen)
+	     const struct pihpc_upgrade_pkgs *pkgs, char *err, size_t errlen)
 {
 	struct strlist args = STRLIST_INIT;
 	struct strbuf out = STRBUF_INIT, tail = STRBUF_INIT;
@@ -855,17 +855,17 @@ static int
 _plan(struct job *j, char *err, size_t errlen)
 {
 	const struct pihpc_upgrade_opts *o = j->o;
-	const struct pihpc_slurm_pkg *ctld;
+	const struct pihpc_upgrade_pkg *ctld;
 	struct pihpc_upgrade_state old = PIHPC_UPGRADE_STATE_INIT;
 	int rc = -1;
 
 	_apt_update(o);
 	if (_packages(o, &j->pkgs, err, errlen) < 0)
 		goto out;
-	ctld = pihpc_slurm_pkgs_find(&j->pkgs, "slurm-smd-slurmctld");
+	ctld = pihpc_upgrade_pkgs_find(&j->pkgs, "slurm-smd-slurmctld");
 	j->slurmd_pkg = "slurm-smd-slurmd";
 	if (!ctld) {
-		ctld = pihpc_slurm_pkgs_find(&j->pkgs, "slurmctld");
+		ctld = pihpc_upgrade_pkgs_find(&j->pkgs, "slurmctld");
 		j->slurmd_pkg = "slurmd";
 	}
 	if (!ctld || !ctld->candidate) {
@@ -873,9 +873,9 @@ _plan(struct job *j, char *err, size_t errlen)
 				_("slurmctld is not installed here: run pihpc upgrade on the controller"));
 		goto out;
 	}
-	j->has_dbd = pihpc_slurm_pkgs_find(&j->pkgs, "slurmdbd") ||
-		     pihpc_slurm_pkgs_find(&j->pkgs, "slurm-smd-slurmdbd");
-	j->has_slurmd = pihpc_slurm_pkgs_find(&j->pkgs, j->slurmd_pkg) != NULL;
+	j->has_dbd = pihpc_upgrade_pkgs_find(&j->pkgs, "slurmdbd") ||
+		     pihpc_upgrade_pkgs_find(&j->pkgs, "slurm-smd-slurmdbd");
+	j->has_slurmd = pihpc_upgrade_pkgs_find(&j->pkgs, j->slurmd_pkg) != NULL;
 	if (_state_load(j, &old, err, errlen) < 0)
 		goto out;
 	if (old.target.len && !strcmp(old.target.buf, ctld->candidate) &&
@@ -906,7 +906,7 @@ out:
 static void
 _job_release(struct job *j)
 {
-	pihpc_slurm_pkgs_release(&j->pkgs);
+	pihpc_upgrade_pkgs_release(&j->pkgs);
 	pihpc_upgrade_state_release(&j->st);
 	strlist_clear(&j->nodes);
 	strbuf_release(&j->db);
@@ -988,7 +988,7 @@ int
 pihpc_upgrade_cluster(const struct pihpc_upgrade_opts *o, char *err,
 		      size_t errlen)
 {
-	struct job j = { o, PIHPC_SLURM_PKGS_INIT, PIHPC_UPGRADE_STATE_INIT,
+	struct job j = { o, PIHPC_UPGRADE_PKGS_INIT, PIHPC_UPGRADE_STATE_INIT,
 			 STRLIST_INIT, STRBUF_INIT, STRBUF_INIT, NULL, 0, 0 };
 	int rc;
 
@@ -1015,7 +1015,7 @@ int
 pihpc_upgrade_follow(const struct pihpc_upgrade_opts *o, char *err,
 		     size_t errlen)
 {
-	struct pihpc_slurm_pkgs pkgs = PIHPC_SLURM_PKGS_INIT;
+	struct pihpc_upgrade_pkgs pkgs = PIHPC_UPGRADE_PKGS_INIT;
 	struct strbuf out = STRBUF_INIT, ver = STRBUF_INIT;
 	struct pihpc_slurm_version ctl, cand;
 	size_t i, newer = 0;
@@ -1033,14 +1033,14 @@ pihpc_upgrade_follow(const struct pihpc_upgrade_opts *o, char *err,
 	if (_packages(o, &pkgs, err, errlen) < 0)
 		goto out;
 	/* the controller's packages move only with the controller's order */
-	if (pihpc_slurm_pkgs_find(&pkgs, "slurmctld") ||
-	    pihpc_slurm_pkgs_find(&pkgs, "slurm-smd-slurmctld")) {
+	if (pihpc_upgrade_pkgs_find(&pkgs, "slurmctld") ||
+	    pihpc_upgrade_pkgs_find(&pkgs, "slurm-smd-slurmctld")) {
 		_say(o, _("this host runs slurmctld: 'pihpc upgrade' upgrades its Slurm"));
 		rc = 0;
 		goto out;
 	}
 	for (i = 0; i < pkgs.nr; i++) {
-		const struct pihpc_slurm_pkg *p = &pkgs.v[i];
+		const struct pihpc_upgrade_pkg *p = &pkgs.v[i];
 
 		if (!_newer(p))
 			continue;
@@ -1066,7 +1066,7 @@ pihpc_upgrade_follow(const struct pihpc_upgrade_opts *o, char *err,
 			     pkgs.v[i].installed, pkgs.v[i].candidate);
 	rc = _apt_install(o, &pkgs, err, errlen);
 out:
-	pihpc_slurm_pkgs_release(&pkgs);
+	pihpc_upgrade_pkgs_release(&pkgs);
 	strbuf_release(&out);
 	strbuf_release(&ver);
 	return rc;

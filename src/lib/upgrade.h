@@ -30,38 +30,39 @@
 #define PIHPC_UPGRADE_REASON "pihpc upgrade: to "
 
 /* One installed Slurm package. */
-struct pihpc_slurm_pkg {
+struct pihpc_upgrade_pkg {
 	char *name;
 	char *installed;
 	char *candidate;	/* NULL until known */
 };
 
-struct pihpc_slurm_pkgs {
-	struct pihpc_slurm_pkg *v;
+struct pihpc_upgrade_pkgs {
+	struct pihpc_upgrade_pkg *v;
 	size_t nr;
 	size_t alloc;
 };
 
-#define PIHPC_SLURM_PKGS_INIT { NULL, 0, 0 }
+#define PIHPC_UPGRADE_PKGS_INIT { NULL, 0, 0 }
 
-void pihpc_slurm_pkgs_release(struct pihpc_slurm_pkgs *p);
+void pihpc_upgrade_pkgs_release(struct pihpc_upgrade_pkgs *p);
 
 /* The package named [name] in [p], or NULL. */
-struct pihpc_slurm_pkg *pihpc_slurm_pkgs_find(const struct pihpc_slurm_pkgs *p,
+struct pihpc_upgrade_pkg *pihpc_upgrade_pkgs_find(const struct pihpc_upgrade_pkgs *p,
 					      const char *name);
 
 /*
  * Add the installed packages of dpkg-query's
  * "${db:Status-Abbrev} ${Package} ${Version}" lines [out] to [p]
- * (lines not starting with "ii" are packages known but not installed).
+ * (lines not starting with "ii" are packages known but not installed),
+ * keeping the Slurm packages of pihpc_slurm_pkg_kind().
  */
-void pihpc_dpkg_installed_parse(const char *out, struct pihpc_slurm_pkgs *p);
+void pihpc_dpkg_installed_parse(const char *out, struct pihpc_upgrade_pkgs *p);
 
 /*
  * Set the candidates of [p] from "apt-cache show --no-all-versions"
  * output [out] (stanzas with Package: and Version:).
  */
-void pihpc_apt_candidates_parse(const char *out, struct pihpc_slurm_pkgs *p);
+void pihpc_apt_candidates_parse(const char *out, struct pihpc_upgrade_pkgs *p);
 
 /* Debian version comparison (deb-version(7)): <0, 0, >0. */
 int pihpc_debver_cmp(const char *a, const char *b);

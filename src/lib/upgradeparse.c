@@ -8,17 +8,18 @@
 #include <string.h>
 #include <strings.h>
 
+#include "slurmguard.h"
 #include "upgrade.h"
 
 /*****************************************************************************
  *  Private Functions
  *****************************************************************************/
 
-static struct pihpc_slurm_pkg *
-_pkgs_add(struct pihpc_slurm_pkgs *p, const char *name, size_t nlen,
+static struct pihpc_upgrade_pkg *
+_pkgs_add(struct pihpc_upgrade_pkgs *p, const char *name, size_t nlen,
 	  const char *ver, size_t vlen)
 {
-	struct pihpc_slurm_pkg *k;
+	struct pihpc_upgrade_pkg *k;
 
 	if (p->nr == p->alloc) {
 		p->alloc = p->alloc ? 2 * p->alloc : 16;
@@ -34,7 +35,7 @@ _pkgs_add(struct pihpc_slurm_pkgs *p, const char *name, size_t nlen,
 /* Add [name] unless [p] has it already (dpkg lists each once, but
  * several arches of one package may come). */
 static void
-_pkgs_add_new(struct pihpc_slurm_pkgs *p, const char *name, size_t nlen,
+_pkgs_add_new(struct pihpc_upgrade_pkgs *p, const char *name, size_t nlen,
 	      const char *ver, size_t vlen)
 {
 	size_t i;
@@ -139,7 +140,7 @@ _debver_split(const char *v, unsigned long *epoch, const char **up,
  *****************************************************************************/
 
 void
-pihpc_slurm_pkgs_release(struct pihpc_slurm_pkgs *p)
+pihpc_upgrade_pkgs_release(struct pihpc_upgrade_pkgs *p)
 {
 	size_t i;
 
@@ -153,8 +154,8 @@ pihpc_slurm_pkgs_release(struct pihpc_slurm_pkgs *p)
 	p->nr = p->alloc = 0;
 }
 
-struct pihpc_slurm_pkg *
-pihpc_slurm_pkgs_find(const struct pihpc_slurm_pkgs *p, const char *name)
+struct pihpc_upgrade_pkg *
+pihpc_upgrade_pkgs_find(const struct pihpc_upgrade_pkgs *p, const char *name)
 {
 	size_t i;
 
@@ -165,7 +166,7 @@ pihpc_slurm_pkgs_find(const struct pihpc_slurm_pkgs *p, const char *name)
 }
 
 void
-pihpc_dpkg_installed_parse(const char *out, struct pihpc_slurm_pkgs *p)
+pihpc_dpkg_installed_parse(const char *out, struct pihpc_upgrade_pkgs *p)
 {
 	const char *s = out;
 
@@ -181,17 +182,25 @@ pihpc_dpkg_installed_parse(const char *out, struct pihpc_slurm_pkgs *p)
 			const char *ver = _skip_blank(name + nlen);
 			size_t vlen = _word(ver);
 
-			if (nlen && vlen && ver + vlen <= eol)
+			char nm[128];
+
+			if (!nlen || nlen >= sizeof(nm) || !vlen || ver + vlen > eol)
+				goto next;
+			memcpy(nm, name, nlen);
+			nm[nlen] = '\0';
+			/* "slurm" the network monitor, slurm-drmaa... */
+			if (pihpc_slurm_pkg_kind(nm) != PIHPC_SLURM_PKG_NONE)
 				_pkgs_add_new(p, name, nlen, ver, vlen);
 		}
+next:
 		s = *eol ? eol + 1 : eol;
 	}
 }
 
 void
-pihpc_apt_candidates_parse(const char *out, struct pihpc_slurm_pkgs *p)
+pihpc_apt_candidates_parse(const char *out, struct pihpc_upgrade_pkgs *p)
 {
-	struct pihpc_slurm_pkg *cur = NULL;
+	struct pihpc_upgrade_pkg *cur = NULL;
 	const char *s = out;
 
 	while (*s) {
@@ -204,7 +213,7 @@ pihpc_apt_candidates_parse(const char *out, struct pihpc_slurm_pkgs *p)
 		if (n > 9 && !strncmp(s, "Package: ", 9)) {
 			char *name = xstrndup(s + 9, n - 9);
 
-			cur = pihpc_slurm_pkgs_find(p, name);
+			cur = pihpc_upgrade_pkgs_find(p, name);
 			free(name);
 		} else if (n > 9 && !strncmp(s, "Version: ", 9) && cur) {
 			free(cur->candidate);

@@ -6,7 +6,7 @@ Boots filenode01, rpnode01 (controller, also a compute node) and rpnode02,
 installs the three packages, and runs pihpc doctor on rpnode01: no check
 fails on the healthy cluster, and each fault below, made on rpnode02, is
 named on rpnode01 with its fix and gone once repaired: a stopped munged,
-a user with another uid, a missing mount, a RealMemory above what the node
+munged 10 minutes behind, a user with another uid, a missing mount, a RealMemory above what the node
 has, slurmd'"'"'s port blocked.  Then the health check: rpnode02 drains
 itself with a reason naming the failed check, and resumes once it passes.
 The nodes have no NFS (the kernel of the test host has none): a bind mount
@@ -47,21 +47,9 @@ test_expect_success 'cluster of filenode01, rpnode01, rpnode02 boots' '
 '
 cluster_is_up && node_leader rpnode02 >/dev/null 2>&1 && test_set_prereq UP
 
-test_expect_success UP 'user pi (the default accounting user) exists on every node, uid 1000' '
-	for n in filenode01 rpnode01 rpnode02; do
-		node_exec $n useradd -m -u 1000 -s /bin/sh pi || return 1
-	done
+test_expect_success UP 'user pi on every node; apt install of the three roles' '
+	users_and_roles && test_set_prereq INSTALLED
 '
-
-installed=0
-for r in filenode01:pihpc-storage rpnode01:pihpc-master rpnode02:pihpc-compute; do
-	n=${r%%:*} p=${r#*:}
-	test_expect_success UP "$n: apt install $p" "
-		node_apt_update $n && node_apt_install $n $p &&
-		installed=\$((installed + 1))
-	"
-done
-[ "$installed" = 3 ] && test_set_prereq INSTALLED
 
 test_expect_success INSTALLED 'rpnode01 and rpnode02 become idle; /home mounted on both' '
 	wait_idle rpnode01 rpnode02 &&
@@ -103,6 +91,30 @@ test_expect_success IDLE 'a stopped munged on rpnode02 is named, with its fix' '
 test_expect_success IDLE 'munged started again: rpnode02 passes' '
 	node_exec rpnode02 systemctl start munge &&
 	wait_idle rpnode02 &&
+	doctor && no_failure
+'
+
+# The nodes share the host's kernel clock: rpnode02's munged alone runs
+# 10 minutes behind (libfaketime), as a node whose clock is off does.
+test_expect_success IDLE 'munged of rpnode02 10 minutes behind: named, with the clock in its fix' '
+	node_apt_install rpnode02 libfaketime &&
+	lib=$(node_exec rpnode02 dpkg -L libfaketime | grep "/libfaketime\.so\.1$") &&
+	printf "[Service]\nEnvironment=LD_PRELOAD=%s FAKETIME=-10m DONT_FAKE_MONOTONIC=1\n" "$lib" >clock.conf &&
+	node_copy_in rpnode02 /run/systemd/system/munge.service.d clock.conf &&
+	node_exec rpnode02 systemctl daemon-reload &&
+	node_exec rpnode02 systemctl restart munge &&
+	doctor &&
+	test "$rc" = 1 &&
+	grep -A1 -E "^FAIL +(srun|state)@rpnode02 " out >line &&
+	grep -q "^      fix: .*clock" line
+'
+
+test_expect_success IDLE 'munged of rpnode02 on time again: rpnode02 passes' '
+	node_exec rpnode02 rm /run/systemd/system/munge.service.d/clock.conf &&
+	node_exec rpnode02 systemctl daemon-reload &&
+	node_exec rpnode02 systemctl restart munge &&
+	{ wait_idle rpnode02 ||
+	  { node_exec rpnode01 scontrol update nodename=rpnode02 state=resume && wait_idle rpnode02; }; } &&
 	doctor && no_failure
 '
 

@@ -75,6 +75,9 @@ PIHPC_NODE_PACKAGES=(
 	bash-completion liblua5.3-0 librdkafka1
 	# an MPI program for the tests (OpenMPI, through mpi4py)
 	python3-mpi4py
+	# a node's clock off by minutes for one daemon (the nodes share the
+	# host's kernel clock)
+	libfaketime
 )
 # The Debian release of the nodes (bookworm or trixie), each with its own
 # Slurm from the archive.  One build of the packages serves both.
@@ -145,7 +148,7 @@ pihpc_image_key() {
 
 # Prints the path of the extracted image root; builds it if missing.
 pihpc_image_ensure() {
-	local key dir tmp t0
+	local key dir tmp t0 old
 	key=$(pihpc_image_key)
 	dir=$PIHPC_TEST_CACHE/image-$PIHPC_SUITE-$key
 	mkdir -p "$PIHPC_TEST_CACHE"
@@ -165,9 +168,12 @@ pihpc_image_ensure() {
 		mv "$tmp" "$dir"
 		touch "$dir/.complete"
 		pihpc_log "image $key built in $(( $(date +%s) - t0 )) s"
-		# drop this release's older images
-		find "$PIHPC_TEST_CACHE" -maxdepth 1 -name "image-$PIHPC_SUITE-*" ! -name "image-$PIHPC_SUITE-$key" \
-			-exec rm -rf {} +
+		# drop this release's older images, but none that nodes of
+		# another run (another checkout's package list) still boot from
+		for old in "$PIHPC_TEST_CACHE"/image-"$PIHPC_SUITE"-*; do
+			[ "$old" != "$dir" ] && [ -d "$old" ] || continue
+			grep -qF "$old/" /proc/mounts || rm -rf "$old"
+		done
 	) 9>"$PIHPC_TEST_CACHE/.lock" || return 1
 	printf '%s/rootfs\n' "$dir"
 }

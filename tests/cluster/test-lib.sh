@@ -84,3 +84,18 @@ readme_bootstrap() {
 		/usr/lib/apt/apt-helper download-file http://'"${PIHPC_NODE_IP[filenode01]}"'/pihpc.pref /etc/apt/preferences.d/pihpc.pref
 	'
 }
+
+# users_and_roles: user pi (uid 1000, cluster.conf's accounting user) and
+# USER=UID... on filenode01, rpnode01 and rpnode02, then the three roles
+# installed there, each with one apt install of its package.
+users_and_roles() {
+	local n u
+	for n in filenode01 rpnode01 rpnode02; do
+		for u in pi=1000 "$@"; do
+			node_exec "$n" useradd -m -u "${u#*=}" -s /bin/sh "${u%%=*}" || return 1
+		done
+	done
+	for u in filenode01:pihpc-storage rpnode01:pihpc-master rpnode02:pihpc-compute; do
+		node_apt_update "${u%%:*}" && node_apt_install "${u%%:*}" "${u#*:}" || return 1
+	done
+}

@@ -33,6 +33,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 		} \
 	} while (0)
 
+/* A runner's sleep and clock for harnesses that never wait. */
+static inline void
+fuzz_no_sleep(void *data, unsigned seconds)
+{
+	(void)data;
+	(void)seconds;
+}
+
+static inline long
+fuzz_no_clock(void *data)
+{
+	(void)data;
+	return 0;
+}
+
 /* One part of the input: [p, p+n), not NUL-terminated. */
 struct fuzz_part {
 	const char *p;

@@ -33,20 +33,6 @@ _run(void *data, char *const argv[], const char *in, size_t inlen,
 	return 0;
 }
 
-static void
-_sleep(void *data, unsigned seconds)
-{
-	(void)data;
-	(void)seconds;
-}
-
-static long
-_now(void *data)
-{
-	(void)data;
-	return 0;
-}
-
 static int
 _connect(void *data, const char *addr, unsigned port, char *err, size_t errlen)
 {
@@ -82,7 +68,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pihpc_probe p = PIHPC_PROBE_INIT, q = PIHPC_PROBE_INIT;
 	struct strbuf once = STRBUF_INIT, twice = STRBUF_INIT;
 	struct pihpc_report r = PIHPC_REPORT_INIT;
-	struct pihpc_runner run = { _run, _sleep, _now, NULL };
+	struct pihpc_runner run = { _run, fuzz_no_sleep, fuzz_no_clock, NULL };
 	struct pihpc_ctx ctx = { "/nonexistent" };
 	struct pihpc_doctor_env env;
 	struct pihpc_cluster_env cenv;

@@ -809,6 +809,10 @@ test_check_slurm_version(void **state)
 		{ "sinfo -V", 0, -1, NULL, NULL },
 		{ "scontrol show config", 0, 0, CONFIG("25.05.0"), NULL },
 		{ "slurmd -V", 0, 0, "what?\n", NULL },
+		/* too new to reach its controller: the guard's last sight */
+		{ "slurmd -V", 0, 0, "slurm 24.11.5\n", NULL },
+		{ "sinfo -V", 0, 0, "slurm 24.11.5\n", NULL },
+		{ "scontrol show config", 0, 1, NULL, "slurm_load_ctl_conf error: Unsupported RPC protocol version\n" },
 	};
 	struct world w;
 
@@ -826,6 +830,9 @@ test_check_slurm_version(void **state)
 	_expect(&w, 4, "slurm-version", PIHPC_CHECK_OK, "slurmd 24.11.5, controller 25.05.0");
 	pihpc_check_slurm_version(&w.env, &w.r);
 	_expect(&w, 5, "slurm-version", PIHPC_CHECK_WARN, "no version in the output of 'slurmd -V': 'what?");
+	tu_write(w.root, "var/lib/pihpc/controller-slurm-version", "22.05.8\n");
+	pihpc_check_slurm_version(&w.env, &w.r);
+	_expect(&w, 6, "slurm-version", PIHPC_CHECK_FAIL, "slurmd 24.11.5, client commands 24.11.5, controller not reachable, 22.05.8 when last seen: slurmd is newer than the controller");
 	_done(&w);
 }
 

@@ -203,7 +203,8 @@ test_cluster(void **state)
 		  "rpnode03|mixed|22.05.8|10.0.0.3|none\n"
 		  "rpnode04|idle|22.05.8|10.0.0.4|none\n"
 		  "rpnode02|drained|23.02.1|10.0.0.2|pihpc doctor: nfs: '/home' is not a mount point\n"
-		  "rpnode05|idle*|N/A|10.0.0.5|Not responding\n",
+		  "rpnode05|idle*|N/A|10.0.0.5|Not responding\n"
+		  "rpnode06|idle~|N/A|10.0.0.6|none\n",
 		  NULL },
 		{ SRUN("rpnode01"), 0, 0,
 		  "pihpc-probe 1\nhost rpnode01\ntime 1764700000.700000\n"
@@ -243,7 +244,7 @@ test_cluster(void **state)
 
 	c = _find(&w.r, "srun@rpnode04");
 	assert_int_equal(c->status, PIHPC_CHECK_FAIL);
-	assert_non_null(strstr(c->fix, "MUNGE refused it"));
+	assert_non_null(strstr(c->fix, "MUNGE or Slurm refused it"));
 
 	c = _find(&w.r, "version@rpnode02");
 	assert_int_equal(c->status, PIHPC_CHECK_FAIL);
@@ -257,6 +258,11 @@ test_cluster(void **state)
 	c = _find(&w.r, "state@rpnode05");
 	assert_int_equal(c->status, PIHPC_CHECK_FAIL);
 	assert_string_equal(c->found, "idle*, reason: Not responding");
+
+	c = _find(&w.r, "state@rpnode06");
+	assert_int_equal(c->status, PIHPC_CHECK_SKIP);
+	assert_string_equal(c->found, "idle~: powered down or powering up or down; not probed");
+	assert_int_equal(w.r.nr, 12);
 	_world_free(&w);
 }
 
@@ -276,7 +282,7 @@ test_cluster_no_controller(void **state)
 	assert_string_equal(w.r.v[0].name, "cluster");
 	assert_int_equal(w.r.v[0].status, PIHPC_CHECK_FAIL);
 	assert_string_equal(w.r.v[0].found,
-			    "slurm_load_ctl_conf error: Unable to contact slurm controller (connect failure)");
+			    "'scontrol' failed with exit status 1: slurm_load_ctl_conf error: Unable to contact slurm controller (connect failure)");
 	_world_free(&w);
 }
 

@@ -78,19 +78,21 @@ test_debver(void **state)
 static void
 test_packages_parse(void **state)
 {
-	struct pihpc_slurm_pkgs p = PIHPC_SLURM_PKGS_INIT;
-	const struct pihpc_slurm_pkg *k;
+	struct pihpc_upgrade_pkgs p = PIHPC_UPGRADE_PKGS_INIT;
+	const struct pihpc_upgrade_pkg *k;
 
 	(void)state;
-	pihpc_dpkg_installed_parse(INSTALLED_CTL "ii  slurm-smd " V2 "\n", &p);
+	pihpc_dpkg_installed_parse(INSTALLED_CTL "ii  slurm-smd " V2 "\n"
+				   "ii  slurm 0.4.4-1\nii  slurm-drmaa1 1.1.4-1\n", &p);
 	assert_int_equal(p.nr, 4);
-	assert_null(pihpc_slurm_pkgs_find(&p, "slurm-smd-sview"));
+	assert_null(pihpc_upgrade_pkgs_find(&p, "slurm"));
+	assert_null(pihpc_upgrade_pkgs_find(&p, "slurm-smd-sview"));
 	pihpc_apt_candidates_parse(CANDIDATES(V3) "\nPackage: other\nVersion: 1\n", &p);
-	k = pihpc_slurm_pkgs_find(&p, "slurm-smd-slurmdbd");
+	k = pihpc_upgrade_pkgs_find(&p, "slurm-smd-slurmdbd");
 	assert_non_null(k);
 	assert_string_equal(k->installed, V2);
 	assert_string_equal(k->candidate, V3);
-	pihpc_slurm_pkgs_release(&p);
+	pihpc_upgrade_pkgs_release(&p);
 }
 
 static void
