@@ -90,10 +90,20 @@ _fill(const struct pihpc_runner *r, const struct pihpc_ctx *ctx,
 		goto out;
 	}
 	{
+		/*
+		 * Without --state, slurmdbd lists only the jobs with an
+		 * eligible time before the end, which misses jobs that ran;
+		 * with the states, a finished job is chosen by its end time
+		 * alone.  CF and CG are flags, not states, there.  A start of
+		 * 0 means "today" to sacct: the 2nd of January is the
+		 * earliest start that is not 0 in every time zone.
+		 */
 		char format[] = "--format=" PIHPC_HISTORY_FIELDS;
 		char *argv[] = { "sacct", "--allusers", "--duplicates",
-				 "--parsable2", "--starttime=1970-01-01T00:00:00",
-				 "--endtime=now", format, NULL };
+				 "--parsable2", "--starttime=1970-01-02T00:00:00",
+				 "--endtime=now",
+				 "--state=PD,R,S,CA,CD,F,TO,NF,PR,BF,DL,OOM,RQ,RS,RV",
+				 format, NULL };
 
 		strbuf_reset(&text);
 		strbuf_addstr(&text, _("list the job history"));

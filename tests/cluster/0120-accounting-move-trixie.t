@@ -56,6 +56,10 @@ test_expect_success OLD 'bookworm: the admin'"'"'s account physics and user bob 
 '
 
 test_expect_success OLD 'bookworm: pihpc accounting export makes a directory of its own, 0700' '
+	# sacct lists a job without an eligible time (Slurm 22.05 records some
+	# as "allocation" when their start reached slurmdbd late) only by its
+	# id: the export must have it all the same
+	node_exec rpnode01 sacct -X -P -o JobID,JobName,User,Eligible,State -j "$(cat pi.job),$(cat bob.job)" &&
 	node_exec rpnode01 pihpc accounting export /root/export >made &&
 	test $(wc -l <made) = 1 &&
 	grep -x "/root/export/raspi-hpc-cluster-slurm-22\.05\.[0-9]*-[0-9T]*" made &&
@@ -63,7 +67,8 @@ test_expect_success OLD 'bookworm: pihpc accounting export makes a directory of 
 	test "$(node_exec rpnode01 stat -c %a "$(cat made)/associations.cfg")" = 600 &&
 	node_exec rpnode01 grep -q "bob" "$(cat made)/associations.cfg" &&
 	node_exec rpnode01 cat "$(cat made)/jobs.psv" &&
-	node_exec rpnode01 grep -q "^$(cat bob.job)|hostname|bob|" "$(cat made)/jobs.psv" &&
+	node_exec rpnode01 grep -q "^$(cat pi.job)|hostname|pi|" "$(cat made)/jobs.psv" &&
+	node_exec rpnode01 grep -q "^$(cat bob.job)|[^|]*|bob|" "$(cat made)/jobs.psv" &&
 	node_exec rpnode01 tar -C /root/export -cf - . >export.tar &&
 	test_set_prereq EXPORTED
 '
@@ -118,7 +123,7 @@ test_expect_success NEW 'trixie: every user reads the old job history in '"$HIST
 	test "$(node_exec rpnode01 stat -c %a "$HISTORY")" = 644 &&
 	node_exec rpnode01 su pi -c "cat $HISTORY" >history &&
 	head -n 1 history | grep "^JobID|JobName|User|" &&
-	grep "^$(cat bob.job)|hostname|bob|bob|physics|" history &&
+	grep "^$(cat bob.job)|[^|]*|bob|[^|]*|physics|" history &&
 	grep "^$(cat pi.job)|hostname|pi|pi|compute|" history
 '
 
