@@ -219,8 +219,7 @@ check-slurm: deb
 	  PIHPC_SUITE=$$suite \
 	    PIHPC_SLURM_DEBS=$(CURDIR)/$(BUILD)/slurm/$$suite/$(HOST_ARCH)/$(SLURM_LABEL) \
 	    prove -v tests/cluster/0050-local-slurm.t \
-	      $(if $(filter smd,$(SLURM_SOURCE)),tests/cluster/0055-slurm-versions.t) \
-	      tests/cluster/0056-upgrade.t || exit 1; \
+	      $(if $(filter smd,$(SLURM_SOURCE)),tests/cluster/0055-slurm-versions.t tests/cluster/0056-upgrade.t) || exit 1; \
 	done
 
 # pihpc-common with the Slurm daemon and client commands for arm64 installed

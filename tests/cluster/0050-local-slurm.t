@@ -20,26 +20,10 @@ are enabled and none is masked, both compute nodes become idle, and an MPI
 program runs across both nodes with a plain srun.  Needs root and
 build/repo (make deb); PIHPC_REPO=DIR uses another repository.'
 
-# sharness runs the tests in its trash directory: a relative path is the caller's
-case ${PIHPC_SLURM_DEBS:-} in /* | '') ;; *) PIHPC_SLURM_DEBS=$PWD/$PIHPC_SLURM_DEBS ;; esac
-SLURM_DEBS=${PIHPC_SLURM_DEBS:-}
 # shellcheck source-path=SCRIPTDIR source=test-lib.sh
 . "$(dirname "$0")/test-lib.sh"
 
-ARCH=$(dpkg --print-architecture)
-if [ -z "$SLURM_DEBS" ]; then
-	# build-debs.sh writes build.ok last: only finished builds count. Built
-	# for the nodes' release: a trixie build needs trixie's libc.
-	# shellcheck disable=SC2012 # our own directory names, no odd characters
-	SLURM_DEBS=$(ls -td "$PIHPC_TOP/build/slurm/$PIHPC_SUITE/$ARCH"/*/build.ok 2>/dev/null | head -n 1)
-	SLURM_DEBS=${SLURM_DEBS%/build.ok}
-fi
-
-SLURMD_DEB=$(find "${SLURM_DEBS:-/nonexistent}" -maxdepth 1 \( -name "slurmd_*_$ARCH.deb" -o -name "slurm-smd-slurmd_*_$ARCH.deb" \) 2>/dev/null | head -n 1)
-if [ -z "$SLURMD_DEB" ]; then
-	echo "Bail out! no local Slurm .debs in ${SLURM_DEBS:-build/slurm/$PIHPC_SUITE/$ARCH/*} (make slurm-debs SLURM_SUITE=$PIHPC_SUITE)"
-	exit 1
-fi
+local_slurm_debs "$PIHPC_SUITE" "*"
 LOCAL_VERSION=$(dpkg-deb -f "$SLURMD_DEB" Version)
 # The two families' names for slurmd, the client commands, the plugins,
 # slurmctld and slurmdbd.

@@ -13,26 +13,14 @@ changes: the Slurm packages are those of before, the daemons run, jobs
 run.  Needs root, build/repo (make deb) and the local Slurm build for
 bookworm (PIHPC_SLURM_DEBS, default the newest in build/slurm/bookworm/).'
 
-case ${PIHPC_SLURM_DEBS:-} in /* | '') ;; *) PIHPC_SLURM_DEBS=$PWD/$PIHPC_SLURM_DEBS ;; esac
-SLURM_DEBS=${PIHPC_SLURM_DEBS:-}
 # shellcheck source-path=SCRIPTDIR source=test-lib.sh
 . "$(dirname "$0")/test-lib.sh"
 
-ARCH=$(dpkg --print-architecture)
 if [ "$PIHPC_SUITE" != bookworm ]; then
 	skip_all="the rules are shown with Debian 12's Slurm 22.05 (PIHPC_SUITE=bookworm)"
 	test_done
 fi
-if [ -z "$SLURM_DEBS" ]; then
-	# shellcheck disable=SC2012 # our own directory names
-	SLURM_DEBS=$(ls -td "$PIHPC_TOP/build/slurm/bookworm/$ARCH"/smd-24.11*/build.ok 2>/dev/null | head -n 1)
-	SLURM_DEBS=${SLURM_DEBS%/build.ok}
-fi
-SLURMD_DEB=$(find "${SLURM_DEBS:-/nonexistent}" -maxdepth 1 -name "slurm-smd-slurmd_*_$ARCH.deb" 2>/dev/null | head -n 1)
-if [ -z "$SLURMD_DEB" ]; then
-	echo "Bail out! no SchedMD Slurm 24.11 .debs in ${SLURM_DEBS:-build/slurm/bookworm/$ARCH/smd-24.11*} (make slurm-debs SLURM_SUITE=bookworm)"
-	exit 1
-fi
+local_slurm_debs bookworm "smd-24.11*"
 LOCAL_VERSION=$(dpkg-deb -f "$SLURMD_DEB" Version)
 case $LOCAL_VERSION in
 24.11.*) ;;

@@ -14,22 +14,10 @@ with SIGKILL once its state file says slurmdbd is done, and a second run
 resumes and finishes.  Needs root, build/repo (make deb) and the local
 Slurm build (PIHPC_SLURM_DEBS or the newest of build/slurm/<suite>/<arch>/).'
 
-case ${PIHPC_SLURM_DEBS:-} in /* | '') ;; *) PIHPC_SLURM_DEBS=$PWD/$PIHPC_SLURM_DEBS ;; esac
-SLURM_DEBS=${PIHPC_SLURM_DEBS:-}
 # shellcheck source-path=SCRIPTDIR source=test-lib.sh
 . "$(dirname "$0")/test-lib.sh"
 
-ARCH=$(dpkg --print-architecture)
-if [ -z "$SLURM_DEBS" ]; then
-	# shellcheck disable=SC2012 # our own directory names, no odd characters
-	SLURM_DEBS=$(ls -td "$PIHPC_TOP/build/slurm/$PIHPC_SUITE/$ARCH"/*/build.ok 2>/dev/null | head -n 1)
-	SLURM_DEBS=${SLURM_DEBS%/build.ok}
-fi
-SLURMD_DEB=$(find "${SLURM_DEBS:-/nonexistent}" -maxdepth 1 -name "slurm-smd-slurmd_*_$ARCH.deb" 2>/dev/null | head -n 1)
-if [ -z "$SLURMD_DEB" ]; then
-	echo "Bail out! no local SchedMD Slurm .debs in ${SLURM_DEBS:-build/slurm/$PIHPC_SUITE/$ARCH/*} (make slurm-debs SLURM_SUITE=$PIHPC_SUITE)"
-	exit 1
-fi
+local_slurm_debs "$PIHPC_SUITE" "smd-*"
 V1=$(dpkg-deb -f "$SLURMD_DEB" Version)
 # the repacked builds: the same Slurm, a higher package version
 V2=$(echo "$V1" | sed -E 's/\+pihpc[0-9]+/+pihpc3/')
@@ -183,7 +171,7 @@ test_expect_success UPGRADED "a third build ($V3): pihpc upgrade killed after sl
 	done &&
 	node_exec rpnode01 sh -c "pihpc upgrade >/root/upgrade.out 2>&1 & echo \$! >/root/upgrade.pid" &&
 	for i in $(seq 1200); do
-		node_exec rpnode01 grep -qx "done slurmdbd" $STATE 2>/dev/null && break
+		node_exec rpnode01 sh -c "grep -qx \"target $V3\" $STATE && grep -qx \"done slurmdbd\" $STATE" 2>/dev/null && break
 		sleep 0.5
 	done &&
 	node_exec rpnode01 sh -c "kill -9 \$(cat /root/upgrade.pid)" &&

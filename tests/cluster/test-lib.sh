@@ -4,6 +4,11 @@
 # clean-up that tears the cluster down also when a test fails, the root
 # check, and the waits the tests share.
 
+# sharness runs the tests in its trash directory: a relative
+# PIHPC_SLURM_DEBS is the caller's (local_slurm_debs below).
+case ${PIHPC_SLURM_DEBS:-} in /* | '') ;; *) PIHPC_SLURM_DEBS=$PWD/$PIHPC_SLURM_DEBS ;; esac
+SLURM_DEBS=${PIHPC_SLURM_DEBS:-}
+
 # sharness puts its scratch dir (and test-results/) next to the caller by
 # default; keep it out of the tree.
 root=$(mktemp -d "${TMPDIR:-/tmp}/pihpc-sharness.XXXXXX")
@@ -98,4 +103,24 @@ users_and_roles() {
 	for u in filenode01:pihpc-storage rpnode01:pihpc-master rpnode02:pihpc-compute; do
 		node_apt_update "${u%%:*}" && node_apt_install "${u%%:*}" "${u#*:}" || return 1
 	done
+}
+
+# local_slurm_debs SUITE GLOB: the local Slurm build's .debs for the test,
+# PIHPC_SLURM_DEBS or else the newest finished build/slurm/SUITE/ARCH/GLOB, into
+# SLURM_DEBS; its slurmd .deb into SLURMD_DEB, ARCH set.  Bails out
+# without one.
+local_slurm_debs() {
+	ARCH=$(dpkg --print-architecture)
+	if [ -z "$SLURM_DEBS" ]; then
+		# build-debs.sh writes build.ok last: only finished builds count.
+		# Built for the nodes' release: a trixie build needs trixie's libc.
+		# shellcheck disable=SC2012,SC2086 # our own directory names; GLOB
+		SLURM_DEBS=$(ls -td "$PIHPC_TOP/build/slurm/$1/$ARCH"/$2/build.ok 2>/dev/null | head -n 1)
+		SLURM_DEBS=${SLURM_DEBS%/build.ok}
+	fi
+	SLURMD_DEB=$(find "${SLURM_DEBS:-/nonexistent}" -maxdepth 1 \( -name "slurmd_*_$ARCH.deb" -o -name "slurm-smd-slurmd_*_$ARCH.deb" \) 2>/dev/null | head -n 1)
+	if [ -z "$SLURMD_DEB" ]; then
+		echo "Bail out! no local Slurm .debs in ${SLURM_DEBS:-build/slurm/$1/$ARCH/$2} (make slurm-debs SLURM_SUITE=$1)"
+		exit 1
+	fi
 }
