@@ -39,6 +39,7 @@ struct job {
 	struct strbuf backup;			/* backup file, root-joined */
 	const char *slurmd_pkg;			/* the family's slurmd */
 	int has_dbd, has_slurmd;
+	int nodes_later;			/* asked once slurmctld runs */
 };
 
 /*****************************************************************************
@@ -838,6 +839,9 @@ _plan_print(const struct job *j)
 			     j->pkgs.v[i].installed, j->pkgs.v[i].candidate);
 	_say(o, _("%u. slurmctld: start it on the new version and wait for it%s"),
 	     n++, _done(j, "slurmctld") ? done : "");
+	if (j->nodes_later)
+		_say(o, _("%u. each compute node: %s upgrades its slurmd, drained meanwhile, then resumed (the nodes are known once slurmctld runs)"),
+		     n++, PIHPC_FOLLOW_UNIT);
 	for (i = 0; i < j->nodes.nr; i++) {
 		struct strbuf step = STRBUF_INIT;
 
@@ -857,7 +861,7 @@ _plan(struct job *j, char *err, size_t errlen)
 	const struct pihpc_upgrade_opts *o = j->o;
 	const struct pihpc_upgrade_pkg *ctld;
 	struct pihpc_upgrade_state old = PIHPC_UPGRADE_STATE_INIT;
-	int rc = -1;
+	int rc = -1, resuming = 0;
 
 	_apt_update(o);
 	if (_packages(o, &j->pkgs, err, errlen) < 0)
@@ -881,6 +885,7 @@ _plan(struct job *j, char *err, size_t errlen)
 	if (old.target.len && !strcmp(old.target.buf, ctld->candidate) &&
 	    !strlist_has(&old.done, "complete")) {
 		_say(o, _("resuming the upgrade to %s"), old.target.buf);
+		resuming = 1;
 		pihpc_upgrade_state_release(&j->st);
 		j->st = old;
 		memset(&old, 0, sizeof(old));
@@ -893,9 +898,15 @@ _plan(struct job *j, char *err, size_t errlen)
 		strbuf_addstr(&j->st.from, ctld->installed);
 		strbuf_addstr(&j->st.target, ctld->candidate);
 	}
-	if (_nodes(j, err, errlen) < 0 ||
-	    (j->has_dbd && _backup_path(j, err, errlen) < 0))
+	if (j->has_dbd && _backup_path(j, err, errlen) < 0)
 		goto out;
+	/* a run stopped before slurmctld was done left it stopped: the
+	 * nodes are asked once it runs again */
+	if (_nodes(j, err, errlen) < 0) {
+		if (!resuming || _done(j, "slurmctld"))
+			goto out;
+		j->nodes_later = 1;
+	}
 	rc = 0;
 out:
 	if (old.from.alloc || old.target.alloc || old.done.nr)
@@ -941,6 +952,8 @@ _execute(struct job *j, char *err, size_t errlen)
 			return -1;
 		_say(j->o, _("slurmctld: upgraded to %s"), j->st.target.buf);
 	}
+	if (j->nodes_later && _nodes(j, err, errlen) < 0)
+		return -1;
 	for (i = 0; i < j->nodes.nr; i++) {
 		const char *node = j->nodes.v[i];
 		struct strbuf step = STRBUF_INIT;
@@ -989,7 +1002,7 @@ pihpc_upgrade_cluster(const struct pihpc_upgrade_opts *o, char *err,
 		      size_t errlen)
 {
 	struct job j = { o, PIHPC_UPGRADE_PKGS_INIT, PIHPC_UPGRADE_STATE_INIT,
-			 STRLIST_INIT, STRBUF_INIT, STRBUF_INIT, NULL, 0, 0 };
+			 STRLIST_INIT, STRBUF_INIT, STRBUF_INIT, NULL, 0, 0, 0 };
 	int rc;
 
 	rc = _plan(&j, err, errlen);

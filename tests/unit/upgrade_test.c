@@ -315,6 +315,59 @@ test_node_drained_by_other(void **state)
 	tu_rmrf(root);
 }
 
+/* Killed after slurmdbd: slurmctld is stopped, so the nodes are asked
+ * once it runs again; a first run without slurmctld stops there. */
+static void
+test_resume_slurmctld_stopped(void **state)
+{
+	static const struct fake_call calls[] = {
+		{ "apt-get update", 0, 0, "", "" },
+		{ DPKG_QUERY, 0, 0, INSTALLED_CTL, "" },
+		{ APT_SHOW_CTL, 0, 0, CANDIDATES(V3), "" },
+		{ "sinfo -h -N -o %N", 0, 1, "", "Unable to contact slurm controller\n" },
+		{ DPKG_CONFIGURE, 0, 0, "", "" },
+		{ APT_INSTALL, 0, 0, "", "" },
+		{ "systemctl unmask --runtime slurmctld.service", 0, 0, "", "" },
+		{ "systemctl start slurmctld.service", 0, 0, "", "" },
+		{ "scontrol ping", 0, 0, "Slurmctld(primary) at rpnode01 is UP\n", "" },
+		{ "sinfo -h -N -o %N", 0, 0, "rpnode01\nrpnode02\n", "" },
+		{ SHOW_NODE, 0, 0, NODE("IDLE", "2026-12-02T20:00:05", "24.11.5", ""), "" },
+		{ SRUN "dpkg-query -W -f ${Version}\\n slurm-smd-slurmd", 0, 0, V3 "\n", "" },
+		/* a first run while slurmctld is down */
+		{ "apt-get update", 0, 0, "", "" },
+		{ DPKG_QUERY, 0, 0, INSTALLED_CTL, "" },
+		{ APT_SHOW_CTL, 0, 0, CANDIDATES(V3), "" },
+		{ "sinfo -h -N -o %N", 0, 1, "", "Unable to contact slurm controller\n" },
+	};
+	struct strbuf said = STRBUF_INIT, p = STRBUF_INIT;
+	struct pihpc_upgrade_opts o;
+	char *root = _root(), err[512];
+	struct pihpc_ctx ctx = { root };
+	struct pihpc_runner r;
+	struct fake f;
+
+	(void)state;
+	tu_write(root, "var/lib/pihpc/upgrade/state",
+		 "from " V2 "\ntarget " V3 "\ndone backup\ndone slurmdbd\n");
+	fake_init(&r, &f, calls, FAKE_N(calls));
+	_opts(&o, &ctx, &r, &said);
+	assert_int_equal(pihpc_upgrade_cluster(&o, err, sizeof(err)), 0);
+	assert_non_null(strstr(said.buf, "4. each compute node: "));
+	assert_non_null(strstr(said.buf, "slurmctld: upgraded to " V3));
+	assert_non_null(strstr(said.buf, "  rpnode02: already runs " V3));
+	assert_non_null(strstr(said.buf, "runs on the controller and 1 node(s)"));
+	tu_rmrf(root);
+	root = _root();
+	ctx.root = root;
+	assert_int_equal(pihpc_upgrade_cluster(&o, err, sizeof(err)), -1);
+	assert_string_equal(err, "'sinfo -h' failed: Unable to contact slurm controller");
+	assert_int_equal(access(tu_path(&p, root, "var/lib/pihpc/upgrade/state"), F_OK), -1);
+	fake_done(&f);
+	strbuf_release(&said);
+	strbuf_release(&p);
+	tu_rmrf(root);
+}
+
 #define INSTALLED_NODE \
 	"ii  slurm-smd " V2 "\nii  slurm-smd-client " V2 "\nii  slurm-smd-slurmd " V2 "\n"
 #define APT_SHOW_NODE "apt-cache show --no-all-versions slurm-smd slurm-smd-client slurm-smd-slurmd"
@@ -374,6 +427,7 @@ main(void)
 		cmocka_unit_test(test_nothing_newer),
 		cmocka_unit_test(test_full_run_then_resume),
 		cmocka_unit_test(test_node_drained_by_other),
+		cmocka_unit_test(test_resume_slurmctld_stopped),
 		cmocka_unit_test(test_follow),
 	};
 
