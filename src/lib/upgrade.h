@@ -94,7 +94,7 @@ void pihpc_upgrade_state_render(const struct pihpc_upgrade_state *st,
 
 /*
  * The backup file name "<db>-<from>-to-<to>.sql" after "<date>-", with
- * anything but letters, digits and ".+~-" in the versions made "_".
+ * anything but letters, digits and ".+~-" in the three names made "_".
  * [date] NULL: only the part after the date (to find an earlier one).
  */
 void pihpc_upgrade_backup_name(const char *db, const char *date,

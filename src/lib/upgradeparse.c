@@ -346,18 +346,18 @@ void
 pihpc_upgrade_backup_name(const char *db, const char *date, const char *from,
 			  const char *to, struct strbuf *out)
 {
-	const char *v[2] = { from, to };
+	const char *v[3] = { db, from, to };
 	size_t i;
 
 	if (date)
 		strbuf_addf(out, "%s-", date);
-	strbuf_addf(out, "%s-", db);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		const char *s;
 
 		if (i)
-			strbuf_addstr(out, "-to-");
-		/* a version may hold ':' (epoch), which no file name wants */
+			strbuf_addstr(out, i == 1 ? "-" : "-to-");
+		/* a version may hold ':' (epoch), which no file name wants;
+		 * nor may the database's name from slurmdbd.conf hold '/' */
 		for (s = v[i]; *s; s++)
 			strbuf_addch(out, isalnum((unsigned char)*s) ||
 					  strchr(".+~-", *s) ? *s : '_');
