@@ -29,6 +29,10 @@
 #include "i18n.h"
 #include "upgrade.h"
 
+/* apt waits this long for the locks of another apt (unattended-upgrades,
+ * an admin's apt) instead of failing at once. */
+#define APT_LOCK_WAIT "DPkg::Lock::Timeout=600"
+
 /* Everything one run works with. */
 struct job {
 	const struct pihpc_upgrade_opts *o;
@@ -151,7 +155,7 @@ out:
 static void
 _apt_update(const struct pihpc_upgrade_opts *o)
 {
-	char *argv[] = { "apt-get", "update", NULL };
+	char *argv[] = { "apt-get", "-o", APT_LOCK_WAIT, "update", NULL };
 	struct strbuf errout = STRBUF_INIT, msg = STRBUF_INIT;
 	char err[1024];
 	int rc;
@@ -223,11 +227,13 @@ _apt_install(const struct pihpc_upgrade_opts *o,
 	strlist_push(&args, "--no-remove");
 	strlist_push(&args, "-o");
 	strlist_push(&args, "Dpkg::Options::=--force-confold");
+	strlist_push(&args, "-o");
+	strlist_push(&args, APT_LOCK_WAIT);
 	for (i = 0; i < pkgs->nr; i++)
 		if (_newer(&pkgs->v[i]))
 			strlist_pushf(&args, "%s=%s", pkgs->v[i].name,
 				      pkgs->v[i].candidate);
-	if (args.nr == base + 7)
+	if (args.nr == base + 9)
 		goto out;
 	rc = RUNV(o, NULL, err, errlen, "env",
 		   "DEBIAN_FRONTEND=noninteractive", "dpkg",

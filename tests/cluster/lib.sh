@@ -287,7 +287,7 @@ node_shell() {
 }
 
 node_apt_update() {
-	node_exec_timeout 120 "$1" apt-get -q update \
+	node_exec_timeout 120 "$1" apt-get -q -o DPkg::Lock::Timeout=100 update \
 		-o Dir::Etc::sourcelist=/etc/apt/sources.list.d/pihpc-bootstrap.sources \
 		-o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0
 }

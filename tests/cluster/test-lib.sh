@@ -72,7 +72,8 @@ mpi_pingpong() {
 # apt_update_pihpc NODE [SOURCES]: refresh only the storage node's source
 # (the Debian archive is offline in the nodes); any warning is an error.
 apt_update_pihpc() {
-	node_exec_timeout 120 "$1" apt-get -q update --error-on=any \
+	# the lock: a compute node's pihpc-slurm-follow.timer may run apt
+	node_exec_timeout 120 "$1" apt-get -q -o DPkg::Lock::Timeout=100 update --error-on=any \
 		-o Dir::Etc::sourcelist="${2:-/etc/apt/sources.list.d/pihpc.sources}" \
 		-o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0
 }

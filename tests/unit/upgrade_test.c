@@ -24,8 +24,9 @@
 	"Package: slurm-smd-slurmdbd\nVersion: " v "\n"
 #define APT_INSTALL \
 	"env DEBIAN_FRONTEND=noninteractive apt-get install -y --only-upgrade --no-remove " \
-	"-o Dpkg::Options::=--force-confold slurm-smd=" V3 " slurm-smd-client=" V3 " " \
+	"-o Dpkg::Options::=--force-confold -o DPkg::Lock::Timeout=600 slurm-smd=" V3 " slurm-smd-client=" V3 " " \
 	"slurm-smd-slurmctld=" V3 " slurm-smd-slurmdbd=" V3
+#define APT_UPDATE "apt-get -o DPkg::Lock::Timeout=600 update"
 #define DPKG_CONFIGURE "env DEBIAN_FRONTEND=noninteractive dpkg --force-confold --configure -a"
 #define SRUN "srun --nodelist=rpnode02 --nodes=1 --ntasks=1 --immediate=30 --time=1 --mem=16M --quiet "
 #define NODE(state, start, ver, reason) \
@@ -128,7 +129,7 @@ test_small_parsers(void **state)
 
 /* The calls of a plan on rpnode01 with rpnode02 as its compute node. */
 #define PLAN_CALLS \
-	{ "apt-get update", 0, 0, "", "" }, \
+	{ APT_UPDATE, 0, 0, "", "" }, \
 	{ DPKG_QUERY, 0, 0, INSTALLED_CTL, "" }, \
 	{ APT_SHOW_CTL, 0, 0, CANDIDATES(V3), "" }, \
 	{ "sinfo -h -N -o %N", 0, 0, "rpnode01\nrpnode02\nrpnode02\n", "" }
@@ -175,7 +176,7 @@ static void
 test_nothing_newer(void **state)
 {
 	static const struct fake_call calls[] = {
-		{ "apt-get update", 0, 0, "", "" },
+		{ APT_UPDATE, 0, 0, "", "" },
 		{ DPKG_QUERY, 0, 0, INSTALLED_CTL, "" },
 		{ APT_SHOW_CTL, 0, 0, CANDIDATES(V2), "" },
 	};
@@ -321,7 +322,7 @@ static void
 test_resume_slurmctld_stopped(void **state)
 {
 	static const struct fake_call calls[] = {
-		{ "apt-get update", 0, 0, "", "" },
+		{ APT_UPDATE, 0, 0, "", "" },
 		{ DPKG_QUERY, 0, 0, INSTALLED_CTL, "" },
 		{ APT_SHOW_CTL, 0, 0, CANDIDATES(V3), "" },
 		{ "sinfo -h -N -o %N", 0, 1, "", "Unable to contact slurm controller\n" },
@@ -334,7 +335,7 @@ test_resume_slurmctld_stopped(void **state)
 		{ SHOW_NODE, 0, 0, NODE("IDLE", "2026-12-02T20:00:05", "24.11.5", ""), "" },
 		{ SRUN "dpkg-query -W -f ${Version}\\n slurm-smd-slurmd", 0, 0, V3 "\n", "" },
 		/* a first run while slurmctld is down */
-		{ "apt-get update", 0, 0, "", "" },
+		{ APT_UPDATE, 0, 0, "", "" },
 		{ DPKG_QUERY, 0, 0, INSTALLED_CTL, "" },
 		{ APT_SHOW_CTL, 0, 0, CANDIDATES(V3), "" },
 		{ "sinfo -h -N -o %N", 0, 1, "", "Unable to contact slurm controller\n" },
@@ -380,16 +381,16 @@ test_follow(void **state)
 {
 	static const struct fake_call calls[] = {
 		{ "scontrol show config", 0, 0, "Configuration data\nSLURM_VERSION           = 24.11.5\n", "" },
-		{ "apt-get update", 0, 0, "", "" },
+		{ APT_UPDATE, 0, 0, "", "" },
 		{ DPKG_QUERY, 0, 0, INSTALLED_NODE, "" },
 		{ APT_SHOW_NODE, 0, 0, CAND_NODE(V3), "" },
 		{ DPKG_CONFIGURE, 0, 0, "", "" },
 		{ "env DEBIAN_FRONTEND=noninteractive apt-get install -y --only-upgrade --no-remove "
-		  "-o Dpkg::Options::=--force-confold slurm-smd=" V3 " slurm-smd-client=" V3
+		  "-o Dpkg::Options::=--force-confold -o DPkg::Lock::Timeout=600 slurm-smd=" V3 " slurm-smd-client=" V3
 		  " slurm-smd-slurmd=" V3, 0, 0, "", "" },
 		/* a newer Slurm than the controller's is left alone */
 		{ "scontrol show config", 0, 0, "SLURM_VERSION = 24.11.5\n", "" },
-		{ "apt-get update", 0, 0, "", "" },
+		{ APT_UPDATE, 0, 0, "", "" },
 		{ DPKG_QUERY, 0, 0, INSTALLED_NODE, "" },
 		{ APT_SHOW_NODE, 0, 0, CAND_NODE("25.05.1-1"), "" },
 		/* the controller unreachable */
