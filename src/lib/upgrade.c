@@ -33,6 +33,10 @@
  * an admin's apt) instead of failing at once. */
 #define APT_LOCK_WAIT "DPkg::Lock::Timeout=600"
 
+/* Sizes beyond any real state file or slurmdbd.conf. */
+#define STATE_MAX ((size_t)64 * 1024)
+#define DBD_CONF_MAX ((size_t)1024 * 1024)
+
 /* Everything one run works with. */
 struct job {
 	const struct pihpc_upgrade_opts *o;
@@ -285,7 +289,7 @@ _state_load(const struct job *j, struct pihpc_upgrade_state *st, char *err,
 	int rc = 0;
 
 	pihpc_path(j->o->ctx, PIHPC_UPGRADE_STATE_PATH, &path);
-	if (pihpc_read_file(path.buf, &text, err, errlen) < 0) {
+	if (pihpc_read_regular(path.buf, STATE_MAX, &text, err, errlen) < 0) {
 		rc = errno == ENOENT ? 0 : -1;
 	} else if (pihpc_upgrade_state_parse(text.buf, st) < 0) {
 		/* an unreadable state only costs the steps done again */
@@ -359,7 +363,7 @@ _backup_path(struct job *j, char *err, size_t errlen)
 	DIR *d;
 
 	pihpc_path(j->o->ctx, PIHPC_SLURMDBD_CONF_PATH, &path);
-	if (pihpc_read_file(path.buf, &text, err, errlen) < 0) {
+	if (pihpc_read_regular(path.buf, DBD_CONF_MAX, &text, err, errlen) < 0) {
 		strbuf_release(&path);
 		return -1;
 	}

@@ -197,6 +197,38 @@ test_nothing_newer(void **state)
 	tu_rmrf(root);
 }
 
+/* The state file is root's own: a symbolic link there is refused. */
+static void
+test_state_symlink(void **state)
+{
+	static const struct fake_call calls[] = {
+		{ APT_UPDATE, 0, 0, "", "" },
+		{ DPKG_QUERY, 0, 0, INSTALLED_CTL, "" },
+		{ APT_SHOW_CTL, 0, 0, CANDIDATES(V3), "" },
+	};
+	struct strbuf said = STRBUF_INIT, p = STRBUF_INIT, t = STRBUF_INIT;
+	struct pihpc_upgrade_opts o;
+	char *root = _root(), err[512];
+	struct pihpc_ctx ctx = { root };
+	struct pihpc_runner r;
+	struct fake f;
+
+	(void)state;
+	tu_write(root, "elsewhere", "target " V3 "\n");
+	tu_write(root, "var/lib/pihpc/upgrade/.keep", "");
+	assert_int_equal(symlink(tu_path(&t, root, "elsewhere"),
+				 tu_path(&p, root, "var/lib/pihpc/upgrade/state")), 0);
+	fake_init(&r, &f, calls, FAKE_N(calls));
+	_opts(&o, &ctx, &r, &said);
+	assert_int_equal(pihpc_upgrade_cluster(&o, err, sizeof(err)), -1);
+	fake_done(&f);
+	assert_non_null(strstr(err, "a symbolic link"));
+	strbuf_release(&said);
+	strbuf_release(&p);
+	strbuf_release(&t);
+	tu_rmrf(root);
+}
+
 static void
 test_full_run_then_resume(void **state)
 {
@@ -426,6 +458,7 @@ main(void)
 		cmocka_unit_test(test_small_parsers),
 		cmocka_unit_test(test_dry_run),
 		cmocka_unit_test(test_nothing_newer),
+		cmocka_unit_test(test_state_symlink),
 		cmocka_unit_test(test_full_run_then_resume),
 		cmocka_unit_test(test_node_drained_by_other),
 		cmocka_unit_test(test_resume_slurmctld_stopped),
