@@ -216,12 +216,11 @@ _apt_install(const struct pihpc_upgrade_opts *o,
 {
 	struct strlist args = STRLIST_INIT;
 	struct strbuf out = STRBUF_INIT, tail = STRBUF_INIT;
-	size_t i, base;
+	size_t i, nopts;
 	int rc = 0;
 
 	strlist_push(&args, "env");
 	strlist_push(&args, "DEBIAN_FRONTEND=noninteractive");
-	base = args.nr;
 	strlist_push(&args, "apt-get");
 	strlist_push(&args, "install");
 	strlist_push(&args, "-y");
@@ -233,11 +232,12 @@ _apt_install(const struct pihpc_upgrade_opts *o,
 	strlist_push(&args, "Dpkg::Options::=--force-confold");
 	strlist_push(&args, "-o");
 	strlist_push(&args, APT_LOCK_WAIT);
+	nopts = args.nr;
 	for (i = 0; i < pkgs->nr; i++)
 		if (_newer(&pkgs->v[i]))
 			strlist_pushf(&args, "%s=%s", pkgs->v[i].name,
 				      pkgs->v[i].candidate);
-	if (args.nr == base + 9)
+	if (args.nr == nopts)
 		goto out;
 	rc = RUNV(o, NULL, err, errlen, "env",
 		   "DEBIAN_FRONTEND=noninteractive", "dpkg",

@@ -127,11 +127,15 @@ test_small_parsers(void **state)
 	strbuf_release(&sb);
 }
 
-/* The calls of a plan on rpnode01 with rpnode02 as its compute node. */
-#define PLAN_CALLS \
+/* The controller's look at its packages, with the repository offering [v]. */
+#define LOOKUP_CALLS(v) \
 	{ APT_UPDATE, 0, 0, "", "" }, \
 	{ DPKG_QUERY, 0, 0, INSTALLED_CTL, "" }, \
-	{ APT_SHOW_CTL, 0, 0, CANDIDATES(V3), "" }, \
+	{ APT_SHOW_CTL, 0, 0, CANDIDATES(v), "" }
+
+/* The calls of a plan on rpnode01 with rpnode02 as its compute node. */
+#define PLAN_CALLS \
+	LOOKUP_CALLS(V3), \
 	{ "sinfo -h -N -o %N", 0, 0, "rpnode01\nrpnode02\nrpnode02\n", "" }
 
 static char *
@@ -176,9 +180,7 @@ static void
 test_nothing_newer(void **state)
 {
 	static const struct fake_call calls[] = {
-		{ APT_UPDATE, 0, 0, "", "" },
-		{ DPKG_QUERY, 0, 0, INSTALLED_CTL, "" },
-		{ APT_SHOW_CTL, 0, 0, CANDIDATES(V2), "" },
+		LOOKUP_CALLS(V2),
 	};
 	struct strbuf said = STRBUF_INIT;
 	struct pihpc_upgrade_opts o;
@@ -202,9 +204,7 @@ static void
 test_state_symlink(void **state)
 {
 	static const struct fake_call calls[] = {
-		{ APT_UPDATE, 0, 0, "", "" },
-		{ DPKG_QUERY, 0, 0, INSTALLED_CTL, "" },
-		{ APT_SHOW_CTL, 0, 0, CANDIDATES(V3), "" },
+		LOOKUP_CALLS(V3),
 	};
 	struct strbuf said = STRBUF_INIT, p = STRBUF_INIT, t = STRBUF_INIT;
 	struct pihpc_upgrade_opts o;
@@ -354,9 +354,7 @@ static void
 test_resume_slurmctld_stopped(void **state)
 {
 	static const struct fake_call calls[] = {
-		{ APT_UPDATE, 0, 0, "", "" },
-		{ DPKG_QUERY, 0, 0, INSTALLED_CTL, "" },
-		{ APT_SHOW_CTL, 0, 0, CANDIDATES(V3), "" },
+		LOOKUP_CALLS(V3),
 		{ "sinfo -h -N -o %N", 0, 1, "", "Unable to contact slurm controller\n" },
 		{ DPKG_CONFIGURE, 0, 0, "", "" },
 		{ APT_INSTALL, 0, 0, "", "" },
@@ -367,9 +365,7 @@ test_resume_slurmctld_stopped(void **state)
 		{ SHOW_NODE, 0, 0, NODE("IDLE", "2026-12-02T20:00:05", "24.11.5", ""), "" },
 		{ SRUN "dpkg-query -W -f ${Version}\\n slurm-smd-slurmd", 0, 0, V3 "\n", "" },
 		/* a first run while slurmctld is down */
-		{ APT_UPDATE, 0, 0, "", "" },
-		{ DPKG_QUERY, 0, 0, INSTALLED_CTL, "" },
-		{ APT_SHOW_CTL, 0, 0, CANDIDATES(V3), "" },
+		LOOKUP_CALLS(V3),
 		{ "sinfo -h -N -o %N", 0, 1, "", "Unable to contact slurm controller\n" },
 	};
 	struct strbuf said = STRBUF_INIT, p = STRBUF_INIT;
